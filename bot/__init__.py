@@ -1,0 +1,1 @@
+"""Schtum terminal and Telegram channels, the application service and the command line."""

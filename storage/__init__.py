@@ -1,0 +1,1 @@
+"""Privacy and persistence: anonymiser, pseudonyms, envelope encryption, the SQLite store."""
