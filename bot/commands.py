@@ -1,0 +1,145 @@
+"""What each `schtum` subcommand does, one small function each, callable from tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import Config
+from bot.messages import Reply
+from flows.draw import mermaid
+from flows.errors import FlowError
+from flows.loader import load_flow, load_path, shipped_ids
+from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from bot.service import Service
+
+
+def chat(config: Config, environ: dict[str, str], subject: str, flow_id: str | None,
+         jsonl: bool) -> int:
+    """`schtum chat`: one flow in the terminal, stored only if the practitioner saves it."""
+    from bot import terminal
+    from bot.wiring import open_service
+
+    renderer: terminal.Renderer = (terminal.JsonRenderer(sys.stdout) if jsonl
+                                   else terminal.HumanRenderer(sys.stdout))
+    service, where = open_service(config, environ, resume=False)
+    try:
+        who = service.who(subject)
+        flow_id = flow_id or service.dilemma_flow(who)
+        load_flow(flow_id)
+        renderer.show(Reply(where))
+        code = terminal.run_chat(service, who, flow_id, renderer, sys.stdin,
+                                 extra=lambda line: _reflections_word(service, who, line))
+        if who in service.conversations:
+            service.drop(who)
+            renderer.show(Reply("Left without saving. Nothing was stored.", done=True))
+        return code
+    finally:
+        if service.store:
+            service.store.close()
+
+
+def _reflections_word(service: Service, who: str, line: str) -> list[Reply] | None:
+    """Typing `reflections` (or `reflections 2`) mid-chat lists (or opens) saved ones."""
+    words = line.lstrip("/").split()
+    if not words or words[0].casefold() != "reflections" or len(words) > 2:
+        return None
+    number = int(words[1]) if len(words) == 2 and words[1].isdigit() else None
+    return [Reply(text, kind="info", private=True)
+            for text in reflections_text(service, who, number)]
+
+
+def reflections_text(service: Service, who: str, number: int | None) -> list[str]:
+    """The practitioner's own saved reflections: a numbered list, or one in full."""
+    assert service.store is not None
+    items = service.store.list_reflections(who)
+    if not items:
+        return ["You have no saved reflections yet."]
+    if number is None:
+        lines = [f"{n}. {item.created_at[:16].replace('T', ' ')} · {item.title}"
+                 for n, item in enumerate(items, 1)]
+        return ["Your saved reflections (newest first):\n" + "\n".join(lines)
+                + "\nType reflections N to open one."]
+    if not 1 <= number <= len(items):
+        return [f"There is no reflection {number}; you have {len(items)}."]
+    return [service.store.read_reflection(who, items[number - 1].id)]
+
+
+def reflections(config: Config, environ: dict[str, str], subject: str,
+                number: int | None) -> int:
+    """`schtum reflections [N]`."""
+    from bot.wiring import open_service
+
+    service, _ = open_service(config, environ, resume=False)
+    try:
+        for text in reflections_text(service, service.who(subject), number):
+            print(text)
+        return 0
+    finally:
+        if service.store:
+            service.store.close()
+
+
+def flow_check(paths: list[Path]) -> int:
+    """`schtum flow check`: every problem of every flow, then exit 1 if any."""
+    failed = 0
+    targets: list[tuple[str, Path | None]] = (
+        [(str(p), p) for p in paths] if paths else [(i, None) for i in shipped_ids()])
+    for name, path in targets:
+        try:
+            flow = load_path(path) if path else load_flow(name)
+        except FlowError as problem:
+            failed += 1
+            print(f"✗ {name}: {problem}")
+            for item in problem.problems:
+                print(f"    {item}")
+            continue
+        print(f"✓ {name}: {flow.title} (version {flow.version}, {len(flow.states)} states)")
+    return 1 if failed else 0
+
+
+def flow_draw(flow_id: str) -> int:
+    """`schtum flow draw ID`: the Mermaid diagram on stdout."""
+    print(mermaid(load_flow(flow_id)))
+    return 0
+
+
+def anonymise(jsonl: bool) -> int:
+    """`schtum anonymise [--jsonl]`."""
+    from bot.anonymise_command import run
+
+    return run(jsonl, sys.stdin, sys.stdout)
+
+
+def keygen(config: Config, path: Path | None) -> int:
+    """`schtum keygen`: a new master key file, owner-only; refuses to overwrite."""
+    from storage.keys import generate_key_file
+
+    target = path or config.key_file
+    generate_key_file(target)
+    print(f"Wrote a new master key to {target} (mode 0600). Keep it outside the database "
+          "and its backups.")
+    return 0
+
+
+def rotate_key(config: Config, environ: dict[str, str]) -> int:
+    """`schtum rotate-key`: see bot/rotation_command.py."""
+    from bot.rotation_command import rotate
+
+    return rotate(config, environ)
+
+
+def run_bot(config: Config, environ: dict[str, str]) -> int:
+    """`schtum run`: the Telegram bot."""
+    from bot.wiring import configure_logging
+
+    configure_logging(config)
+    try:
+        from bot.telegram.app import run
+    except ImportError:
+        raise StorageError("The Telegram channel is not installed in this build.") from None
+    return run(config, environ)
+

@@ -1,0 +1,55 @@
+"""The product's own words (not a flow's): short, warm, and the same in every channel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SAVE, REMOVE, EDIT, DISCARD = "Save", "Remove words", "Edit an answer", "Discard"
+REVIEW_CHOICES = (SAVE, REMOVE, EDIT, DISCARD)
+KEEP_AS_IS = "Keep it as it is"
+
+NOT_ADVICE = "Schtum structures reflection; it is not legal or clinical advice."
+
+HELP = (
+    "Answer each question, or use a command:\n"
+    "• back: the previous question (your answer is remembered)\n"
+    "• skip: pass over an optional question\n"
+    "• why: why this question is asked, and what the frameworks say\n"
+    "• cancel: stop now; nothing is stored\n"
+    "• help: this list\n"
+    f"{NOT_ADVICE} If anyone is in danger now, call 999 (UK) or 911 (US)."
+)
+
+REVIEW_INTRO = (
+    "Here is your reflection with identifying details replaced. Nothing is stored until "
+    "you choose Save. Check it: anything still identifying?"
+)
+SAVED = "Saved, encrypted. Only this anonymised summary is kept."
+DISCARDED = "Discarded. Nothing was stored."
+CANCELLED = "Cancelled. Nothing was stored."
+ASK_REMOVE = ("Which words should go? Type them separated by commas "
+              "(for example: the town, the school's name).")
+ASK_EDIT = "Which answer would you like to change?"
+NOTHING_TO_EDIT = "There are no typed answers to edit; use back to change a choice."
+SAVE_FAILED = ("Saving failed: {reason} Your summary is still here; choose Save to try "
+               "again, or Discard.")
+NO_STORE = "This session has no encrypted store, so the summary was not kept."
+NO_FLOW = "There is no conversation in progress."
+
+
+def identifier_warning(kind_names: Iterable[str]) -> str:
+    """A gentle nudge when an answer seems to hold identifying details."""
+    names = list(dict.fromkeys(kind_names))
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    pronoun = "it" if len(names) == 1 else "them"
+    return (f"That looks like {listed}: you might rephrase without {pronoun}. "
+            "Schtum will replace identifying details in the summary either way.")
+
+
+def progress_text(progress: tuple[int, int] | None) -> str:
+    if progress is None:
+        return ""
+    asked, total = progress
+    return f"Question {asked} of about {total}"

@@ -1,0 +1,20 @@
+"""Shared fixtures: every test gets its own data folder, so none touches real data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point Schtum's data folder (and the platform default) at this test's tmp_path."""
+    folder = tmp_path / "schtum-data"
+    monkeypatch.setenv("SCHTUM_STORAGE_DATA_DIR", str(folder))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    for name in list(os.environ):
+        if name.startswith("SCHTUM_") and name != "SCHTUM_STORAGE_DATA_DIR":
+            monkeypatch.delenv(name)
+    return folder
