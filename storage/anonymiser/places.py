@@ -1,0 +1,81 @@
+"""Places and organisations: named schools, hospitals, surgeries, employers, towns.
+
+A run of capitalised words ending in an institution word ("Riverside Medical Centre")
+is an organisation when something in it is distinctive; generic bodies made only of
+ordinary words ("Crown Prosecution Service", "Social Services") survive.
+"""
+
+from __future__ import annotations
+
+from storage.anonymiser.lexicon import Lexicon
+from storage.anonymiser.model import Span
+from storage.anonymiser.tokens import Token
+
+ORG_SUFFIXES = frozenset({
+    "school", "primary", "academy", "college", "university", "hospital", "centre", "center",
+    "surgery", "practice", "clinic", "church", "mosque", "temple", "synagogue", "gurdwara",
+    "fc", "ltd", "limited", "plc", "inc", "llc", "elementary", "high", "juniors", "infants",
+    "nursery", "ward", "trust", "services", "service", "council", "police", "prison",
+    "partnership", "group", "club", "hotel", "pharmacy", "library", "campus", "unit",
+    "foundation", "charity", "hall", "house", "lodge",
+})
+PLACE_PREPOSITIONS = frozenset({
+    "in", "from", "near", "to", "around", "outside", "into", "towards", "visiting", "moved",
+    "lives", "live", "living", "grew", "born", "nearer", "via",
+})
+EMPLOYER_CUES = (
+    ("works", "at"), ("works", "for"), ("work", "at"), ("work", "for"), ("working", "at"),
+    ("working", "for"), ("job", "at"), ("employed", "by"), ("shifts", "at"), ("shift", "at"),
+    ("manager", "at"), ("placement", "at"), ("volunteers", "at"), ("student", "at"),
+    ("studies", "at"), ("worked", "at"), ("worked", "for"), ("nurse", "at"), ("teacher", "at"),
+    ("employer",), ("employers",),
+)
+
+_EMPLOYER_TWO = frozenset(c for c in EMPLOYER_CUES if len(c) == 2)
+_EMPLOYER_ONE = frozenset(c[0] for c in EMPLOYER_CUES if len(c) == 1)
+
+
+_LEADING_INSTITUTIONS = frozenset({"university", "college", "hospital", "school", "academy"})
+
+
+def _distinctive(tok: Token, lex: Lexicon) -> bool:
+    return tok.possessive or not lex.is_ordinary(tok.folded) or lex.is_name(tok.folded) or (
+        tok.folded in lex.places)
+
+
+def institution(run: list[Token], lex: Lexicon) -> Span | None:
+    """An ORG span when the run ends in an institution word and names a particular one."""
+    if len(run) >= 2 and run[0].folded in _LEADING_INSTITUTIONS:
+        return Span("ORG", run[0].start, run[-1].end, (" ".join(t.folded for t in run),))
+    if len(run) < 2 or run[-1].folded not in ORG_SUFFIXES:
+        return None
+    body = run[:-1]
+    while body and body[-1].folded in ORG_SUFFIXES | {"medical", "health", "community"}:
+        body = body[:-1]
+    if not any(_distinctive(t, lex) for t in body):
+        return None
+    first = next((i for i, t in enumerate(run) if _distinctive(t, lex) or i > 0), 0)
+    if run[first].sentence_start and not _distinctive(run[first], lex):
+        first += 1
+    return Span("ORG", run[first].start, run[-1].end, (" ".join(t.folded for t in run),))
+
+
+def employer_context(previous: list[str]) -> bool:
+    """True when the words before a run introduce an employer ("works at", "employer,")."""
+    return bool(previous) and (
+        tuple(previous[-2:]) in _EMPLOYER_TWO or previous[-1] in _EMPLOYER_ONE)
+
+
+def known_place_or_org(run: list[Token], lex: Lexicon) -> Span | None:
+    """A PLACE or ORG span when the run (or its longest known part) is in a gazetteer."""
+    for size in range(len(run), 0, -1):
+        for i in range(len(run) - size + 1):
+            part = run[i:i + size]
+            key = " ".join(t.folded for t in part)
+            kind = "ORG" if key in lex.orgs else "PLACE" if key in lex.places else ""
+            if not kind:
+                continue
+            if size == 1 and part[0].sentence_start and lex.is_ordinary(key):
+                continue
+            return Span(kind, part[0].start, part[-1].end, (key,))
+    return None
