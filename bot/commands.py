@@ -31,12 +31,12 @@ def chat(config: Config, environ: dict[str, str], subject: str, flow_id: str | N
         flow_id = flow_id or service.dilemma_flow(who)
         load_flow(flow_id)
         renderer.show(Reply(where))
-        code = terminal.run_chat(service, who, flow_id, renderer, sys.stdin,
-                                 extra=lambda line: _reflections_word(service, who, line))
-        if who in service.conversations:
+        finished = terminal.run_chat(service, who, flow_id, renderer, sys.stdin,
+                                     extra=lambda line: _reflections_word(service, who, line))
+        if not finished:
             service.drop(who)
             renderer.show(Reply("Left without saving. Nothing was stored.", done=True))
-        return code
+        return 0
     finally:
         if service.store:
             service.store.close()

@@ -97,8 +97,8 @@ class JsonRenderer(Renderer):
 
 
 def run_chat(service: Service, who: str, flow_id: str, renderer: Renderer, lines: TextIO,
-             extra: Callable[[str], list[Reply] | None] | None = None) -> int:
-    """Run one flow to its end, or until input ends; returns the exit code."""
+             extra: Callable[[str], list[Reply] | None] | None = None) -> bool:
+    """Run one flow until it is done (True) or the input ends first (False)."""
     for reply in service.begin(who, flow_id):
         renderer.show(reply)
     for line in lines:
@@ -119,6 +119,5 @@ def run_chat(service: Service, who: str, flow_id: str, renderer: Renderer, lines
         for reply in replies:
             renderer.show(reply)
         if any(r.done for r in replies):
-            return 0
-    service.drop(who)
-    return 0
+            return True
+    return False
