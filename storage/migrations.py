@@ -1,0 +1,111 @@
+"""Ordered forward migrations, tracked with ``PRAGMA user_version``.
+
+Each ``mNNN_*`` function takes a sqlite-utils Database and moves the schema from version
+NNN-1 to NNN. :func:`migrate` applies the missing ones in a single transaction, so a crash
+leaves the database at its old version, never half-migrated. Never edit a released
+migration: add a new one (databases in the field were built by the old text).
+"""
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from storage.errors import StoreError
+
+_APPEND_ONLY = "the audit log is append-only"
+
+
+def m001_initial(db: Database) -> None:
+    """Meta (key check, wrapped pepper), practitioners, reflections, append-only audit."""
+    db["meta"].create({"name": str, "value": bytes}, pk="name", not_null={"value"}, strict=True)
+    db["practitioners"].create(
+        {"id": str, "wrapped_key": bytes, "created_at": str},
+        pk="id",
+        not_null={"wrapped_key", "created_at"},
+        strict=True,
+    )
+    db["reflections"].create(
+        {
+            "id": str,
+            "owner": str,
+            "flow_id": str,
+            "flow_version": str,
+            "created_at": str,
+            "wrapped_key": bytes,
+            "title": bytes,
+            "body": bytes,
+        },
+        pk="id",
+        not_null={"owner", "flow_id", "flow_version", "created_at", "wrapped_key", "title", "body"},
+        foreign_keys=[("owner", "practitioners", "id")],
+        strict=True,
+    )
+    db["reflections"].create_index(["owner", "created_at"])
+    db["audit"].create(
+        {"id": int, "actor": str, "action": str, "target": str, "counterpart": str, "at": str},
+        pk="id",
+        not_null={"actor", "action", "at"},
+        strict=True,
+    )
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER audit_no_{event.lower()} BEFORE {event} ON audit "
+            f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"
+        )
+
+
+def m002_sessions_and_settings(db: Database) -> None:
+    """Encrypted in-flight session snapshots and per-practitioner encrypted settings."""
+    db["practitioners"].add_column("settings", bytes)
+    db["sessions"].create(
+        {"owner": str, "snapshot": bytes, "expires_at": float, "updated_at": str},
+        pk="owner",
+        not_null={"snapshot", "expires_at", "updated_at"},
+        foreign_keys=[("owner", "practitioners", "id")],
+        strict=True,
+    )
+    db["sessions"].create_index(["expires_at"])
+
+
+def m003_shares(db: Database) -> None:
+    """Record keys wrapped for supervisors; deleting a row is what unsharing means."""
+    db["shares"].create(
+        {"record_id": str, "supervisor": str, "wrapped_key": bytes, "created_at": str},
+        pk=("record_id", "supervisor"),
+        not_null={"wrapped_key", "created_at"},
+        foreign_keys=[
+            ("record_id", "reflections", "id"),
+            ("supervisor", "practitioners", "id"),
+        ],
+        strict=True,
+    )
+    db["shares"].create_index(["supervisor"])
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (
+    m001_initial,
+    m002_sessions_and_settings,
+    m003_shares,
+)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: Database) -> int:
+    """The schema version recorded in the database header."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database) -> int:
+    """Apply every missing migration in one transaction; return the number applied."""
+    current = schema_version(db)
+    if current > LATEST_VERSION:
+        raise StoreError(
+            "This database was written by a newer version of Schtum: upgrade Schtum "
+            "before opening it."
+        )
+    pending = MIGRATIONS[current:]
+    with db.atomic():
+        for version, step in enumerate(pending, start=current + 1):
+            step(db)
+            db.execute(f"PRAGMA user_version = {version}")
+    return len(pending)

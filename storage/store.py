@@ -1,0 +1,310 @@
+"""The encrypted store: practitioners, reflections, shares, settings, sessions, audit.
+
+Envelope encryption: the master key (via an HKDF-derived KEK) wraps one data key per
+practitioner; each reflection has its own record key, wrapped under its owner's data key
+and, when shared, under the supervisor's. Titles and bodies are AES-GCM sealed with the
+record id, field and owner as associated data, so a ciphertext moved to another row or
+owner fails with TamperedError. Only ciphertext, pseudonyms, random ids, flow ids and
+times reach the disk.
+
+Every write is one transaction (a change and its audit row commit together) retried with
+backoff while the database is locked; after the budget the caller gets StoreError and
+should keep the text in memory so the user can try again. Deletions are followed by a
+``wal_checkpoint(TRUNCATE)`` so freed (zeroed, ``secure_delete``) pages also leave the WAL.
+"""
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Self, TypeVar
+
+from sqlite_utils import Database
+
+from storage import audit, sessions, sharing
+from storage.audit import AuditEntry, utc_now
+from storage.connection import RetryPolicy, checkpoint, with_retries
+from storage.database import data_key_aad, open_database
+from storage.errors import NotAuthorised, UnknownPractitioner
+from storage.pseudonym import pseudonym
+from storage.records import ReflectionInfo, open_field, record_key_aad, record_key_for, seal_fields
+from storage.sharing import SharedInfo
+from storage.vault import new_key, unwrap_key, wrap_key
+
+T = TypeVar("T")
+
+
+class Store:
+    """One open Schtum database; safe to share between threads (calls are serialised)."""
+
+    def __init__(self, db: Database, kek: bytes, pepper_secret: bytes, retry: RetryPolicy):
+        self._db = db
+        self._kek = kek
+        self._pepper_secret = pepper_secret
+        self._retry = retry
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, db_path: Path, master_key: bytes, *, retry: RetryPolicy | None = None) -> Self:
+        """Open or create the database; WrongKeyError (nothing written) for a wrong key."""
+        policy = retry or RetryPolicy()
+        opened = open_database(Path(db_path), master_key, policy)
+        return cls(opened.db, opened.kek, opened.pepper_secret, policy)
+
+    def close(self) -> None:
+        """Close the connection (SQLite folds the WAL back in when the last one closes)."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # identity -------------------------------------------------------------------------
+
+    def pseudonym_of(self, subject: str) -> str:
+        """The stable pseudonym for `subject` ("telegram:123"), without creating anything."""
+        return pseudonym(self._pepper_secret, subject)
+
+    def practitioner(self, subject: str) -> str:
+        """The subject's pseudonym; creates the practitioner and data key on first use."""
+        owner = self.pseudonym_of(subject)
+        with self._lock:
+            sql = "SELECT 1 FROM practitioners WHERE id = ?"
+            if self._db.execute(sql, [owner]).fetchone():
+                return owner
+        row = {
+            "id": owner,
+            "wrapped_key": wrap_key(self._kek, new_key(), data_key_aad(owner)),
+            "created_at": utc_now(),
+        }
+        self._write(lambda: self._db["practitioners"].insert(row, ignore=True))
+        return owner
+
+    # reflections ----------------------------------------------------------------------
+
+    def save_reflection(
+        self, owner: str, *, flow_id: str, flow_version: str, title: str, body: str
+    ) -> str:
+        """Encrypt and store an approved reflection with its audit row; return its id."""
+        data_key = self._data_key(owner)
+        record_id = secrets.token_hex(16)
+        row = {
+            "id": record_id,
+            "owner": owner,
+            "flow_id": flow_id,
+            "flow_version": flow_version,
+            "created_at": utc_now(),
+            **seal_fields(data_key, record_id, owner, {"title": title, "body": body}),
+        }
+
+        def write() -> None:
+            with self._db.atomic():
+                self._db["reflections"].insert(row)
+                audit.record(self._db, owner, "save", record_id)
+
+        self._write(write)
+        return record_id
+
+    def list_reflections(self, owner: str) -> list[ReflectionInfo]:
+        """The owner's reflections, newest first, titles decrypted, no bodies."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, flow_id, flow_version, created_at, wrapped_key, title "
+                "FROM reflections WHERE owner = ? ORDER BY created_at DESC, rowid DESC",
+                [owner],
+            ).fetchall()
+            if not rows:
+                return []
+            data_key = self._data_key(owner)
+        infos = []
+        for rid, flow_id, flow_version, created_at, wrapped, title in rows:
+            record_key = record_key_for(data_key, wrapped, rid, owner)
+            text = open_field(record_key, "title", rid, owner, title)
+            infos.append(ReflectionInfo(rid, flow_id, flow_version, text, created_at))
+        return infos
+
+    def read_reflection(self, owner: str, record_id: str) -> str:
+        """Decrypt one of the owner's reflections (audited); NotAuthorised otherwise."""
+        row = self._fetch_owned(owner, record_id, "wrapped_key, body")
+        record_key = record_key_for(self._data_key(owner), row[0], record_id, owner)
+        body = open_field(record_key, "body", record_id, owner, row[1])
+        self._write(lambda: self._audited(owner, "read", record_id))
+        return body
+
+    def delete_reflection(self, owner: str, record_id: str) -> None:
+        """Delete a reflection and every wrapped copy of its key (audited, checkpointed)."""
+        self._fetch_owned(owner, record_id, "id")
+
+        def write() -> None:
+            with self._db.atomic():
+                self._db.execute("DELETE FROM shares WHERE record_id = ?", [record_id])
+                self._db.execute("DELETE FROM reflections WHERE id = ?", [record_id])
+                audit.record(self._db, owner, "delete", record_id)
+
+        self._write(write)
+        self._checkpoint()
+
+    def forget(self, owner: str) -> None:
+        """Crypto-shred a practitioner: data key, reflections, shares, session, settings.
+
+        The audit rows stay (pseudonym, actions, times only) so the erasure is accountable.
+        A backup taken earlier still holds the wrapped data key: it becomes unreadable once
+        the master key is rotated and the old one destroyed (see storage.rotation).
+        """
+
+        def write() -> None:
+            with self._db.atomic():
+                sharing.forget_rows(self._db, owner)
+                audit.record(self._db, owner, "forget")
+
+        self._write(write)
+        self._checkpoint()
+
+    # sharing --------------------------------------------------------------------------
+
+    def share_reflection(self, owner: str, record_id: str, supervisor: str) -> None:
+        """Wrap the record key for the supervisor's data key (audited)."""
+        row = self._fetch_owned(owner, record_id, "wrapped_key")
+        record_key = record_key_for(self._data_key(owner), row[0], record_id, owner)
+        aad_ = record_key_aad(record_id, supervisor)
+        wrapped = wrap_key(self._data_key(supervisor), record_key, aad_)
+        self._write(lambda: sharing.add_share(self._db, owner, record_id, supervisor, wrapped))
+
+    def unshare_reflection(self, owner: str, record_id: str, supervisor: str) -> None:
+        """Destroy the supervisor's wrapped record key (audited, checkpointed)."""
+        self._fetch_owned(owner, record_id, "id")
+        self._write(lambda: sharing.remove_share(self._db, owner, record_id, supervisor))
+        self._checkpoint()
+
+    def read_shared(self, supervisor: str, record_id: str) -> str:
+        """Decrypt a reflection shared with `supervisor` (audited); NotAuthorised otherwise."""
+        with self._lock:
+            found = sharing.find_shared(self._db, supervisor, record_id)
+        if found is None:
+            raise NotAuthorised()
+        owner, body, wrapped = found
+        key = record_key_for(self._data_key(supervisor), wrapped, record_id, supervisor)
+        text = open_field(key, "body", record_id, owner, body)
+        self._write(lambda: self._audited(supervisor, "read_shared", record_id, owner))
+        return text
+
+    def list_shared(self, supervisor: str) -> list[SharedInfo]:
+        """Reflections shared with `supervisor`, most recently shared first; no bodies."""
+        with self._lock:
+            rows = sharing.shared_rows(self._db, supervisor)
+        if not rows:
+            return []
+        data_key = self._data_key(supervisor)
+        infos = []
+        for rid, owner, flow_id, flow_version, created_at, shared_at, wrapped, title in rows:
+            key = record_key_for(data_key, wrapped, rid, supervisor)
+            text = open_field(key, "title", rid, owner, title)
+            infos.append(SharedInfo(rid, owner, flow_id, flow_version, text, created_at, shared_at))
+        return infos
+
+    def export_reflections(self, owner: str) -> list[tuple[ReflectionInfo, str]]:
+        """Every reflection of the owner with its body, for their own export (audited)."""
+        exported = []
+        for info in self.list_reflections(owner):
+            row = self._fetch_owned(owner, info.id, "wrapped_key, body")
+            key = record_key_for(self._data_key(owner), row[0], info.id, owner)
+            exported.append((info, open_field(key, "body", info.id, owner, row[1])))
+
+        def write() -> None:
+            with self._db.atomic():
+                for info, _ in exported:
+                    audit.record(self._db, owner, "export", info.id)
+
+        self._write(write)
+        return exported
+
+    # settings and sessions ------------------------------------------------------------
+
+    def save_settings(self, owner: str, settings: dict[str, Any]) -> None:
+        """Store the owner's settings as encrypted JSON."""
+        key = self._data_key(owner)
+        self._write(
+            lambda: self._atomic(lambda: sessions.save_settings(self._db, key, owner, settings))
+        )
+
+    def load_settings(self, owner: str) -> dict[str, Any]:
+        """The owner's settings, or {}."""
+        with self._lock:
+            return sessions.load_settings(self._db, self._data_key(owner), owner)
+
+    def save_session(self, owner: str, snapshot: bytes, expires_at: float) -> None:
+        """Store (replace) the owner's encrypted in-flight conversation snapshot."""
+        key = self._data_key(owner)
+        self._write(
+            lambda: self._atomic(
+                lambda: sessions.save_session(self._db, key, owner, snapshot, expires_at)
+            )
+        )
+
+    def load_session(self, owner: str, now: float | None = None) -> bytes | None:
+        """The owner's snapshot, or None if missing or expired (an expired one is deleted)."""
+        with self._lock:
+            found = sessions.read_session(self._db, owner)
+        if found is None:
+            return None
+        if found[1] <= (time.time() if now is None else now):
+            self.drop_session(owner)
+            return None
+        return sessions.open_session(self._data_key(owner), owner, found[0])
+
+    def drop_session(self, owner: str) -> None:
+        """Delete the owner's snapshot, if any."""
+        self._write(lambda: self._atomic(lambda: sessions.drop_session(self._db, owner)))
+
+    def purge_expired_sessions(self, now: float | None = None) -> int:
+        """Delete every expired snapshot; return how many."""
+        moment = time.time() if now is None else now
+        return self._write(lambda: self._atomic(lambda: sessions.purge_expired(self._db, moment)))
+
+    def audit_entries(self, owner: str | None = None) -> list[AuditEntry]:
+        """Audit rows (oldest first), all or those where `owner` is actor or counterpart."""
+        with self._lock:
+            return audit.entries(self._db, owner)
+
+    # internals ------------------------------------------------------------------------
+
+    def _data_key(self, owner: str) -> bytes:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT wrapped_key FROM practitioners WHERE id = ?", [owner]
+            ).fetchone()
+        if row is None:
+            raise UnknownPractitioner()
+        return unwrap_key(self._kek, row[0], data_key_aad(owner))
+
+    def _fetch_owned(self, owner: str, record_id: str, columns: str) -> tuple[Any, ...]:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {columns} FROM reflections WHERE id = ? AND owner = ?",  # noqa: S608
+                [record_id, owner],
+            ).fetchone()
+        if row is None:
+            raise NotAuthorised()
+        return tuple(row)
+
+    def _audited(
+        self, actor: str, action: str, target: str, counterpart: str | None = None
+    ) -> None:
+        with self._db.atomic():
+            audit.record(self._db, actor, action, target, counterpart)
+
+    def _atomic(self, action: Callable[[], T]) -> T:
+        with self._db.atomic():
+            return action()
+
+    def _write(self, action: Callable[[], T]) -> T:
+        with self._lock:
+            return with_retries(self._retry, action)
+
+    def _checkpoint(self) -> None:
+        with self._lock:
+            checkpoint(self._db)
