@@ -32,7 +32,7 @@ class Service:
 
     def __init__(self, store: Store | None, *, jurisdiction: str = "uk",
                  timeout_seconds: float = 1800, resume: bool = False,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, defer_snapshots: bool = False) -> None:
         self.store = store
         self.jurisdiction = jurisdiction
         self.timeout = timeout_seconds
@@ -41,6 +41,8 @@ class Service:
         self.conversations: dict[str, Conversation] = {}
         self._engines: dict[str, Engine] = {}
         self.review = Review(self)
+        self.defer_snapshots = defer_snapshots
+        self._unsaved: set[str] = set()
 
     # -- identity and flows -------------------------------------------------------
 
@@ -124,6 +126,7 @@ class Service:
     def drop(self, who: str) -> None:
         """Forget the conversation in memory and its snapshot."""
         self.conversations.pop(who, None)
+        self._unsaved.discard(who)
         if self.store and self.resume:
             self.store.drop_session(who)
 
@@ -183,8 +186,19 @@ class Service:
             text += "\n(Optional: type skip to pass.)"
         return [Reply(text, prompt.choices, prompt.expects, prompt.progress, kind="question")]
 
-    def _persist(self, who: str) -> None:
+    def flush_snapshots(self) -> int:
+        """Write the snapshots deferred by `defer_snapshots` (a channel calls this every
+        second or so and at shutdown: one fsync per person per flush, not per answer)."""
+        unsaved, self._unsaved = self._unsaved, set()
+        for who in unsaved:
+            self._persist(who, deferred=False)
+        return len(unsaved)
+
+    def _persist(self, who: str, *, deferred: bool | None = None) -> None:
         if not (self.store and self.resume) or who not in self.conversations:
+            return
+        if self.defer_snapshots if deferred is None else deferred:
+            self._unsaved.add(who)
             return
         try:
             self.store.save_session(who, self.conversations[who].to_snapshot(),
