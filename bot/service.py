@@ -73,7 +73,7 @@ class Service:
         log.info("flow_started flow=%s who=%s", flow_id, who[:12])
         flow = engine.flow
         intro = flow.title + (f"\n\n{flow.intro}" if flow.intro else "")
-        intro += "\n\nType back, skip, why, cancel or help at any time."
+        intro += f"\n\n{wording.NOT_ADVICE}\nType back, skip, why, cancel or help at any time."
         replies = [Reply(intro)] + self._question(conversation.session.prompt())
         self._persist(who)
         return replies
