@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from storage.anonymiser.model import Span
+from storage.anonymiser.windows import Cluster, Window
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -16,50 +17,113 @@ _MONTH = (
 )
 _DAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|urday|rsday)?\.?,?\s+"
 _ORD = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s+(?:19|20)\d{2}|\s+'\d{2})"
+_YEAR = r"(?:,?\s+(?:19|20)\d{2}|\s+['’]\d{2})"
+_RANGE = rf"(?:{_ORD}\s*[-–]\s*)?"
 _WRITTEN = re.compile(
-    rf"\b(?:{_DAY})?(?:the\s+)?{_ORD}(?:\s+of)?\s+{_MONTH}(?!\w){_YEAR}?(?!\d)"
+    rf"\b(?:{_DAY})?(?:the\s+)?{_RANGE}{_ORD}(?:\s+of)?\s+{_MONTH}(?!\w){_YEAR}?(?!\d)"
     rf"|\b(?:{_DAY})?{_MONTH}\s+(?:the\s+)?{_ORD}(?!\w){_YEAR}?(?!\d)"
-    rf"|\b{_MONTH}\s+(?:19|20)\d{{2}}\b",
+    rf"|\b{_MONTH}\s+(?:(?:19|20)\d{{2}}|['’]\d{{2}})\b",
     re.IGNORECASE,
 )
-_MONTH_WORD = re.compile(r"(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)")
+_MONTH_START = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_MONTH_FORMS = frozenset({
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+    "november", "dec", "december",
+})
+_LETTERS = re.compile(r"[a-z]*")
 _BEFORE, _AFTER = 32, 16
-_NUMERIC = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.\-])")
-_ISO = re.compile(r"(?<![\d/.\-])(?:19|20)\d{2}([/.\-])(?:0?[1-9]|1[0-2])\1(?:[0-2]?\d|3[01])\b")
+_NUMERIC_DIGITS, _ISO_DIGITS = 3, 6
+_MONTH_BEFORE, _MONTH_AFTER = 24, 12
+_NUMERIC = re.compile(
+    r"(\d(?<![\d/.\-]\d)\d?)([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/\-]|\.\d)")
+_ISO = re.compile(
+    r"(?:1(?<![\d/.\-]1)9|2(?<![\d/.\-]2)0)\d{2}([/.\-])(?:0?[1-9]|1[0-2])\1(?:[0-2]?\d|3[01])\b")
+# A day and month without a year ("on 12/01") is a date only after a word that says so;
+# alone, "3/10" is as likely a score.
+_SHORT = re.compile(
+    r"(?i:\b(?:on|from|since|until|till|by|dated|before|after|of|w/c)\s+)"
+    r"((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|[12]\d|3[01]))(?![\d/])")
+_SHORT_WORDS = frozenset({"on", "from", "since", "until", "till", "by", "dated", "before",
+                          "after", "of", "c"})
+_BIRTH_WORDS = frozenset({"born", "dob", "b", "birth"})
+_BIRTH_CUE = re.compile(r"(?:born|dob|b\.|date of birth)")
 _BIRTH_YEAR = re.compile(
     r"(?i:\bborn\s+(?:in\s+)?|\bDOB\W{0,3}|\bb\.\s*|\bdate of birth\W{0,3}(?:is\s+)?)"
     r"((?:19|20)\d{2})\b"
 )
 
 
-def _numeric(text: str) -> list[Span]:
+def _numeric(text: str, window: Window) -> list[Span]:
     spans = []
-    for m in _NUMERIC.finditer(text):
+    for m in _NUMERIC.finditer(text, *window):
         a, b = int(m.group(1)), int(m.group(3))
         if 1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12):
             spans.append(Span("DATE", m.start(), m.end()))
     return spans
 
 
-def _written(text: str) -> list[Span]:
-    """Written dates, searched only in a window around each month word (the full
+def _months(low: str, window: Window) -> list[int]:
+    """Starts of month words ("March", "sept", "Dec.") inside `window` of the lower-cased text."""
+    found = []
+    for m in _MONTH_START.finditer(low, *window):
+        i = m.start()
+        if i and low[i - 1].isalpha():
+            continue
+        word = _LETTERS.match(low, i)
+        if word and word.group() in _MONTH_FORMS:
+            found.append(i)
+    return found
+
+
+def _written(text: str, low: str, window: Window) -> list[Span]:
+    """Written dates, searched only in a short range around each month word (the full
     pattern is slow to try at every position)."""
     spans: list[Span] = []
-    for hit in _MONTH_WORD.finditer(text):
-        lo, hi = max(0, hit.start() - _BEFORE), min(len(text), hit.end() + _AFTER)
+    for start in _months(low, window):
+        lo, hi = max(0, start - _BEFORE), min(len(text), start + 9 + _AFTER)
         spans.extend(Span("DATE", m.start(), m.end()) for m in _WRITTEN.finditer(text, lo, hi))
     return spans
 
 
-def find_dates(text: str) -> list[Span]:
-    """Every date-like span in `text`."""
-    spans = _written(text)
-    if not any(c.isdigit() for c in text):
-        return spans
-    spans.extend(_numeric(text))
-    spans.extend(Span("DATE", m.start(), m.end()) for m in _ISO.finditer(text))
-    low = text.lower()
-    if any(cue in low for cue in ("born", "dob", "b.", "birth")):
-        spans.extend(Span("DATE", m.start(1), m.end(1)) for m in _BIRTH_YEAR.finditer(text))
+def _births(text: str, low: str) -> list[Span]:
+    spans = []
+    for cue in _BIRTH_CUE.finditer(low):
+        m = _BIRTH_YEAR.match(text, cue.start())
+        if m:
+            spans.append(Span("DATE", m.start(1), m.end(1)))
+    return spans
+
+
+def _month_ranges(text: str, near: list[Cluster]) -> list[Window]:
+    """Where a month word of a written date can start: just before or after a number."""
+    ranges: list[Window] = []
+    for c in near:
+        lo, hi = max(0, c.start - _MONTH_BEFORE), min(len(text), c.end + _MONTH_AFTER)
+        if ranges and lo <= ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], hi)
+        else:
+            ranges.append((lo, hi))
+    return ranges
+
+
+def find_dates(text: str, low: str, words: set[str], near: list[Cluster],
+               wide: list[Window]) -> list[Span]:
+    """Every date-like span; every one holds a digit, so only windows near digits are read
+    (and written dates only when a month word is among the text's `words`)."""
+    spans: list[Span] = []
+    if not _MONTH_FORMS.isdisjoint(words):
+        for window in _month_ranges(text, near):
+            spans.extend(_written(text, low, window))
+    short = not _SHORT_WORDS.isdisjoint(words)
+    for c in near:
+        if short and 2 <= c.digits <= 4 and "/" in text[c.start:c.end]:
+            spans.extend(Span("DATE", m.start(1), m.end(1))
+                         for m in _SHORT.finditer(text, c.lo, c.hi))
+        if c.digits >= _NUMERIC_DIGITS:
+            spans.extend(_numeric(text, (c.lo, c.hi)))
+        if c.digits >= _ISO_DIGITS:
+            spans.extend(Span("DATE", m.start(), m.end()) for m in _ISO.finditer(text, c.lo, c.hi))
+    if wide and not _BIRTH_WORDS.isdisjoint(words):
+        spans.extend(_births(text, low))
     return spans

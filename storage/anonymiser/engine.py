@@ -6,24 +6,40 @@ import re
 import threading
 from collections.abc import Iterable
 
+from storage.anonymiser.cues import bare_names, lowercase_names, name_words, repeated_names
 from storage.anonymiser.dates import find_dates
-from storage.anonymiser.lexicon import fold, lexicon
+from storage.anonymiser.lexicon import ascii_shape, fold, fold_text, lexicon, lower_text
 from storage.anonymiser.model import Finding, Redaction, Span
 from storage.anonymiser.names import TITLES, find_names
+from storage.anonymiser.numbers import find_numbers
 from storage.anonymiser.patterns import find_patterns
 from storage.anonymiser.phones import find_phones
 from storage.anonymiser.placeholders import Numberer
 from storage.anonymiser.resolve import resolve
-from storage.anonymiser.tokens import tokenise
+from storage.anonymiser.tokens import capitalised, forget_context
+from storage.anonymiser.windows import clusters, digit_windows
 
+_LOWER_WORD = re.compile(r"[a-z]+")
+_KEEP_PHRASES = re.compile(
+    r"(?:new year'?s? (?:eve|day)|christmas (?:eve|day)|boxing day|(?:mother|father|valentine)"
+    r"'?s day|bank holiday|early help|(?:children|adult)'?s? (?:social )?(?:services|care)"
+    r"|social services|crisis team|home office|the met\b)")
+_PHRASE_ENDS = frozenset({"eve", "day", "holiday", "help", "services", "care", "team",
+                          "office", "met"})
 _STATUTE = re.compile(
     r"\b(?:[A-Z][\w'’]*\s+){1,6}Act(?:\s+(?:19|20)\d{2})?(?:\s+(?:s\.?\s?|section\s+)\d+\w*)?"
 )
 
 
-def _protected(text: str) -> list[tuple[int, int]]:
-    """Statute names ("Children Act 1989 s.47"): nothing inside them is an identifier."""
-    return [(m.start(), m.end()) for m in _STATUTE.finditer(text)]
+def _protected(text: str, low: str, words: set[str]) -> list[tuple[int, int]]:
+    """Statute names ("Children Act 1989 s.47") and everyday phrases ("New Year's Eve",
+    "Early Help"): nothing inside them is an identifier."""
+    found = []
+    if not _PHRASE_ENDS.isdisjoint(words):
+        found.extend((m.start(), m.end()) for m in _KEEP_PHRASES.finditer(low))
+    if "Act" in text:
+        found.extend((m.start(), m.end()) for m in _STATUTE.finditer(text))
+    return found
 
 
 def _extra(text: str, terms: Iterable[str], names: set[str]) -> list[Span]:
@@ -37,13 +53,27 @@ def _extra(text: str, terms: Iterable[str], names: set[str]) -> list[Span]:
     return spans
 
 
-def candidates(text: str, known: set[str]) -> list[Span]:
-    """Resolved identifier spans in `text`, given name words already seen in this reflection."""
-    spans = find_patterns(text)
-    spans.extend(find_dates(text))
-    spans.extend(find_phones(text))
-    spans.extend(find_names(text, tokenise(text), lexicon(), known))
-    return spans
+def candidates(text: str, known: set[str]) -> tuple[list[Span], list[tuple[int, int]]]:
+    """Candidate identifier spans in `text` (given name words already seen in this
+    reflection), and the protected ranges no identifier may lie inside."""
+    lex = lexicon()
+    forget_context()
+    low = fold_text(text)
+    near = clusters(text)
+    wide = digit_windows(text, near)
+    lower = low if low is not None else lower_text(text)
+    words = set(_LOWER_WORD.findall(lower))
+    spans = find_patterns(text, lower, wide)
+    if wide:
+        spans.extend(find_numbers(text, lower, near, wide))
+        spans.extend(find_dates(text, lower, words, near, wide))
+        spans.extend(find_phones(text, near))
+    shape = ascii_shape(text)
+    spans.extend(find_names(shape, capitalised(shape), lex, known))
+    spans.extend(lowercase_names(text, low, words, lex))
+    spans.extend(bare_names(text, low, words, lex))
+    spans.extend(repeated_names(text, low, words, lex, known | name_words(spans), spans))
+    return spans, _protected(text, lower, words)
 
 
 class Anonymiser:
@@ -58,9 +88,9 @@ class Anonymiser:
     def redact(self, text: str, extra_terms: Iterable[str] = ()) -> Redaction:
         """Replace identifiers (and any `extra_terms`, case-insensitively) with placeholders."""
         with self._lock:
-            spans = candidates(text, self._names)
+            spans, protected = candidates(text, self._names)
             spans.extend(_extra(text, extra_terms, self._names))
-            kept = resolve(spans, _protected(text))
+            kept = resolve(spans, protected)
             pieces: list[str] = []
             found: list[Finding] = []
             cursor = 0

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-import faker.providers.person as person_providers
-from faker.providers.lorem.en_US import Provider as EnglishLorem
 
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "Đ": "D",
                        "ı": "i", "æ": "ae", "œ": "oe", "’": "'"})
 _FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female",
                 "first_names_nonbinary", "first_romanized_names")
 _LAST_ATTRS = ("last_names", "last_romanized_names", "last_names_male", "last_names_female")
-_MIN_NAME = 2
+_LATIN_NAME = re.compile(r"[a-z][a-z'\-]+")
 
 NEVER_NAMES: frozenset[str] = frozenset({
     "i", "he", "she", "they", "we", "you", "it", "his", "her", "their", "my", "our", "your",
@@ -32,37 +31,100 @@ NEVER_NAMES: frozenset[str] = frozenset({
 })
 
 
-@lru_cache(maxsize=65536)
-def fold(word: str) -> str:
-    """Lower-case and strip accents, so Przemysław, PRZEMYSLAW and przemyslaw agree."""
+def _fold(word: str) -> str:
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.translate(_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-def _is_latin_word(word: str) -> bool:
-    return len(word) >= _MIN_NAME and all(c.isascii() and (c.isalpha() or c in "'-") for c in word)
+fold = lru_cache(maxsize=65536)(_fold)
+fold.__doc__ = "Lower-case and strip accents, so Przemysław, PRZEMYSLAW and przemyslaw agree."
 
 
-def _names_from(attr_value: object) -> list[str]:
-    if isinstance(attr_value, dict):
-        return [str(k) for k in attr_value]
-    if isinstance(attr_value, list | tuple):
-        return [str(v) for v in attr_value]
-    return []
+_PUNCTUATION = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"),
+                ("\u00a0", " "), ("•", "."), ("…", "."), ("£", "$"), ("€", "$"))
 
 
-def _faker_names(attrs: tuple[str, ...]) -> frozenset[str]:
-    found: set[str] = set()
+def _one_to_one() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        folded = _fold(chr(code))
+        if len(folded) == 1 and folded.isascii():
+            table[code] = folded
+    table.update({ord(c): r for c, r in _PUNCTUATION})
+    return table
+
+
+_SAME_LENGTH = _one_to_one()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _case_kept() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFKD", chr(code).translate(_FOLD))[:1]
+        if len(chr(code).translate(_FOLD)) == 1 and base.isascii() and base.isalpha():
+            table[code] = base
+    table.update({ord(c): r for c, r in _PUNCTUATION})
+    return table
+
+
+_ASCII_SHAPE = _case_kept()
+
+
+def ascii_shape(text: str) -> str:
+    """`text` with accents and typographic punctuation made ASCII, case and offsets kept
+    ("Przemysław’s" -> "Przemyslaw's"), so the cheap ASCII regexes can read it; `text`
+    itself when that is impossible (other scripts, emoji)."""
+    if text.isascii():
+        return text
+    shaped = _NON_ASCII.sub(lambda m: _ASCII_SHAPE.get(ord(m.group()), m.group()), text)
+    return shaped if shaped.isascii() else text
+
+
+def lower_text(text: str) -> str:
+    """`text` lower-cased character for character, so offsets still agree."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower()[:1] for c in text)
+
+
+def fold_text(text: str) -> str | None:
+    """`text` folded character for character (so offsets agree), or None if it cannot be."""
+    if text.isascii():
+        return text.lower()
+    folded = _NON_ASCII.sub(lambda m: _SAME_LENGTH.get(ord(m.group()), m.group()), text)
+    return folded.lower() if folded.isascii() else None
+
+
+def _names_from(attr_value: object) -> Iterable[str]:
+    if isinstance(attr_value, dict | list | tuple):
+        return attr_value
+    return ()
+
+
+def _folded_names(raw: set[str]) -> frozenset[str]:
+    """Split, fold and keep the Latin-script parts of raw faker names (about 60k strings)."""
+    parts = set(" ".join(str(n) for n in raw).replace("-", " ").split())
+    found = {_fold(p.strip(".")) for p in parts}
+    return frozenset(w for w in found if _LATIN_NAME.fullmatch(w)) - NEVER_NAMES
+
+
+def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
+    """First and last names from every person provider; only those modules are imported."""
+    import faker.providers.person as person_providers
+
+    firsts: set[str] = set()
+    lasts: set[str] = set()
     for info in pkgutil.iter_modules(person_providers.__path__):
         module = importlib.import_module(f"{person_providers.__name__}.{info.name}")
         provider = getattr(module, "Provider", None)
-        for attr in attrs:
-            for name in _names_from(getattr(provider, attr, None)):
-                for part in name.replace("-", " ").split():
-                    folded = fold(part.strip("."))
-                    if _is_latin_word(folded):
-                        found.add(folded)
-    return frozenset(found - NEVER_NAMES)
+        for attrs, found in ((_FIRST_ATTRS, firsts), (_LAST_ATTRS, lasts)):
+            for attr in attrs:
+                found.update(_names_from(getattr(provider, attr, None)))
+    return _folded_names(firsts), _folded_names(lasts)
 
 
 def _shipped(name: str) -> list[str]:
@@ -80,6 +142,7 @@ class Lexicon:
     keep: frozenset[str]
     places: frozenset[str]
     orgs: frozenset[str]
+    word_names: frozenset[str] = frozenset()
 
     def is_name(self, folded: str) -> bool:
         """True for a first or last name from any locale."""
@@ -102,15 +165,19 @@ def _countries() -> set[str]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """Build the lexicon once per process (about a second, then free)."""
+    """Build the lexicon once per process, on first use (a few tenths of a second)."""
+    from faker.providers.lorem.en_US import Provider as EnglishLorem
+
     common = {fold(w) for w in EnglishLorem.word_list} | {fold(w) for w in _shipped(
         "anonymiser_common.txt")}
     keep = {fold(w) for w in _shipped("anonymiser_keep.txt")} | _countries()
+    first_names, last_names = _faker_names()
     return Lexicon(
-        first_names=_faker_names(_FIRST_ATTRS),
-        last_names=_faker_names(_LAST_ATTRS),
+        first_names=first_names,
+        last_names=last_names,
         common=frozenset(common),
         keep=frozenset(keep),
         places=frozenset(fold(p) for p in _shipped("anonymiser_places.txt")),
         orgs=frozenset(fold(o) for o in _shipped("anonymiser_orgs.txt")),
+        word_names=frozenset(_shipped("anonymiser_word_names.txt")),
     )

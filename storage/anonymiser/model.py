@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 KIND_NAMES: dict[str, str] = {
     "PERSON": "a name",
@@ -48,11 +49,11 @@ class Redaction:
     found: tuple[Finding, ...]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A candidate identifier before overlaps are resolved and numbers assigned.
 
-    `key` names the entity (e.g. a person's name tokens) so repeats share a number.
+    `key` names the entity (e.g. a person's name tokens) so repeats share a number. A
+    tuple rather than a dataclass: dozens are made per answer, and tuples are cheap.
     """
 
     kind: str

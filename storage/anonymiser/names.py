@@ -2,9 +2,10 @@
 
 A capitalised word mid-sentence that is a known name, or is not an ordinary English
 word, is taken as a name; at the start of a sentence a word needs more evidence (a
-known first name, a possessive, or a verb like "said" after it). Lower-case names are
-caught only after cues such as "my client" or "called", or when the same name was
-already seen capitalised.
+known first name, a possessive, or a verb like "said" after it), and a word that is also
+an everyday word ("Grace", "Hope") needs the sentence to treat it as a person. ALL-CAPS
+words count only as employers ("works for DHL") or inside an institution's name.
+Lower-case names are handled in `cues`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from storage.anonymiser.model import Span
 from storage.anonymiser.places import (
     PLACE_PREPOSITIONS,
     employer_context,
+    initials_org,
     institution,
     known_place_or_org,
 )
@@ -53,27 +55,49 @@ CALLED_CUES = (
     ("name", "is"), ("aka",),
 )
 _PLAIN_SUFFIXES = ("ly", "ing", "ed")
+# "Big Dave", "Little Mo": a nickname's leading word belongs to the name.
+NICKNAME_WORDS = frozenset({
+    "big", "little", "lil", "young", "old", "mad", "crazy", "fat", "tiny", "wee", "ginger",
+    "skinny", "lanky", "posh", "baby",
+})
+# After "X is/was …", words that say X is a person ("Grace is doing better", "Faith is 14").
+PERSON_PREDICATES = frozenset({
+    "doing", "scared", "worried", "struggling", "pregnant", "feeling", "still", "now", "back",
+    "better", "worse", "missing", "aged", "terrified", "angry", "upset", "refusing", "living",
+    "staying", "off", "due", "going", "being", "not", "married", "engaged", "adopted",
+    "currently", "also", "very", "so", "quite", "really", "finding", "hoping",
+    "self-harming", "drinking", "using",
+})
+_SAINT = frozenset({"st", "saint"})
+_BE = frozenset({"is", "was", "has", "had", "isn't", "wasn't", "hasn't", "hadn't"})
 
 
 _CALLED_ONE = frozenset(c[0] for c in CALLED_CUES if len(c) == 1)
 _CALLED_TWO = frozenset(c for c in CALLED_CUES if len(c) == 2)
 
 
-def _called(previous: list[str]) -> bool:
+def called(previous: list[str]) -> bool:
+    """True when the words before introduce a name ("called", "known as")."""
     return bool(previous) and (previous[-1] in _CALLED_ONE or tuple(previous[-2:]) in _CALLED_TWO)
 
 
-def _person(part: list[Token]) -> Span:
+def person(part: list[Token]) -> Span:
+    """A PERSON span over `part`, keyed by its name words (titles left out)."""
     key = tuple(t.folded for t in part if t.folded not in TITLES) or (part[-1].folded,)
     return Span("PERSON", part[0].start, part[-1].end, key)
 
 
 def _parts(run: list[Token], lex: Lexicon) -> list[list[Token]]:
-    """Strip leading ordinary words and split at keep-list words; titles open a part."""
+    """Strip leading ordinary words and split at keep-list words; titles and nickname
+    words ("Big Dave") open a part."""
     parts: list[list[Token]] = [[]]
-    for tok in run:
-        if tok.folded in TITLES:
+    for i, tok in enumerate(run):
+        if tok.folded in TITLES or (tok.folded in NICKNAME_WORDS and i + 1 < len(run)):
             parts.append([tok])
+        elif not tok.cap and not parts[-1]:
+            continue
+        elif tok.folded in lex.keep and len(run) == 1 and tok.folded in lex.first_names:
+            parts[-1].append(tok)
         elif tok.folded in lex.keep and not (parts[-1] and parts[-1][0].folded in TITLES):
             parts.append([])
         elif not parts[-1] and (tok.folded in NEVER_NAMES or (
@@ -84,55 +108,94 @@ def _parts(run: list[Token], lex: Lexicon) -> list[list[Token]]:
     return [p for p in parts if p]
 
 
-def _single(tok: Token, tokens: list[Token], lex: Lexicon, known: set[str]) -> Span | None:
-    f, nxt = tok.folded, next_word(tokens, tok)
+def _acts_as_person(tok: Token, text: str, nxt: str) -> bool:
+    """For a sentence-initial word that is also a name ("Grace", "Hope", "Mark"): does the
+    sentence treat it as a person? ("Hope said…", "Grace's mum", "Faith is 14",
+    "Sunny, her little brother"; not "Hope is in short supply", "Mark my words")."""
+    if nxt in STRONG_VERBS or tok.possessive:
+        return True
+    after = text[tok.word_end:tok.word_end + 40]
+    if after.startswith(",") and nxt in ("her", "his", "my", "their", "our"):
+        return True
+    if nxt == "and":
+        words = after.split()
+        return len(words) > 1 and (words[1][:1].isupper() or words[1] in ("her", "his"))
+    if nxt not in _BE:
+        return False
+    words = after.split()
+    return len(words) > 1 and (words[1].strip(",.;") in PERSON_PREDICATES or any(
+        c.isdigit() for c in "".join(words[1:3])))
+
+
+def _single(tok: Token, text: str, lex: Lexicon, known: set[str]) -> Span | None:
+    f, nxt = tok.folded, next_word(text, tok)
     if f in NEVER_NAMES:
         return None
     is_first, is_last, ordinary = f in lex.first_names, f in lex.last_names, lex.is_ordinary(f)
-    prev = previous_words(tokens, tok, 1)
+    prev = previous_words(text, tok.start, 1)
     if f in known and not (ordinary and tok.sentence_start):
-        return _person([tok])
+        return person([tok])
     if f in lex.keep:
-        cued = bool(set(previous_words(tokens, tok, 2)) & LOWER_NAME_CUES)
-        return _person([tok]) if is_first and (nxt in STRONG_VERBS or cued) else None
-    if ordinary:
+        cued = bool(set(previous_words(text, tok.start, 2)) & LOWER_NAME_CUES)
+        return person([tok]) if is_first and (nxt in STRONG_VERBS or cued) else None
+    if prev and prev[-1] == "the":
+        return None if ordinary or is_first else Span("ORG", tok.start, tok.end, (f,))
+    if ordinary or (tok.sentence_start and f in lex.word_names):
         if tok.sentence_start:
-            strong = nxt in STRONG_VERBS or tok.possessive
-            return _person([tok]) if (is_first or is_last) and strong else None
-        return _person([tok]) if is_first or is_last else None
+            return person([tok]) if (is_first or is_last) and _acts_as_person(
+                tok, text, nxt) else None
+        return person([tok]) if is_first or is_last else None
     if tok.sentence_start:
         if is_first and not f.endswith(_PLAIN_SUFFIXES):
-            return _person([tok])
+            return person([tok])
         if nxt in WEAK_VERBS or (is_last and tok.possessive):
-            return None if f.endswith(_PLAIN_SUFFIXES) else _person([tok])
+            return None if f.endswith(_PLAIN_SUFFIXES) else person([tok])
         return None
     if prev and prev[-1] in PLACE_PREPOSITIONS | {"at"} and not is_first:
         return Span("PLACE", tok.start, tok.end, (f,))
-    return _person([tok])
+    return person([tok])
 
 
-def _classify_part(part: list[Token], tokens: list[Token], lex: Lexicon,
+def _classify_part(part: list[Token], text: str, lex: Lexicon,
                    known: set[str]) -> Span | None:
     if part[0].folded in TITLES:
-        return _person(part) if len(part) > 1 else None
+        return person(part) if len(part) > 1 else None
     place = known_place_or_org(part, lex)
-    prev = previous_words(tokens, part[0], 1)
+    prev = previous_words(text, part[0].start, 1)
     after_prep = bool(prev) and prev[-1] in PLACE_PREPOSITIONS | {"at"}
     if place and (place.kind == "ORG" or after_prep or not any(
             t.folded in lex.first_names for t in part)):
         return place
     if len(part) == 1:
-        return _single(part[0], tokens, lex, known)
+        return _single(part[0], text, lex, known)
     if after_prep and not any(t.folded in lex.first_names for t in part):
         return Span("PLACE", part[0].start, part[-1].end, (" ".join(t.folded for t in part),))
-    return _person(part)
+    return person(part)
 
 
 def _runs(text: str, tokens: list[Token], lex: Lexicon, known: set[str]) -> Iterable[Span]:
     for run in capital_runs(text, tokens):
-        prev = previous_words(tokens, run[0])
-        if _called(prev):
-            yield _person(run)
+        first = run[0]
+        if len(run) == 1 and not first.possessive and (first.folded in NEVER_NAMES or (
+                first.sentence_start and lex.is_ordinary(first.folded)
+                and not lex.is_name(first.folded))):
+            continue
+        if len(run) == 1 and not first.cap:
+            if first.folded not in lex.keep:
+                org = initials_org(first, previous_words(text, first.start), lex)
+                if org:
+                    yield org
+            continue
+        prev = previous_words(text, run[0].start)
+        if prev and prev[-1] == "the" and all(lex.is_ordinary(t.folded) for t in run):
+            continue
+        if len(run) > 1 and first.folded in _SAINT:
+            end = run[-1].end + (2 if run[-1].possessive else 0)
+            yield known_place_or_org(run, lex) or Span(
+                "ORG", first.start, end, (" ".join(t.folded for t in run),))
+            continue
+        if called(prev):
+            yield person(run)
             continue
         if employer_context(prev):
             end = run[-1].end + (2 if run[-1].possessive else 0)
@@ -143,41 +206,11 @@ def _runs(text: str, tokens: list[Token], lex: Lexicon, known: set[str]) -> Iter
             yield org
             continue
         for part in _parts(run, lex):
-            span = _classify_part(part, tokens, lex, known)
+            span = _classify_part(part, text, lex, known)
             if span:
                 yield span
 
 
-def _lowercase(tokens: list[Token], lex: Lexicon) -> Iterable[Span]:
-    for tok in tokens:
-        if tok.cap and len(tok.base) > 1:
-            continue
-        prev = previous_words(tokens, tok, 2)
-        ordinary = lex.is_ordinary(tok.folded) or tok.folded in WEAK_VERBS
-        if _called(prev) and (not ordinary or (tok.cap and len(tok.base) == 1)):
-            yield _person([tok])
-        elif prev and prev[-1] in LOWER_NAME_CUES and not ordinary and (
-                tok.folded in lex.first_names):
-            yield _person([tok])
-
-
-def _repeats(tokens: list[Token], lex: Lexicon, names: set[str],
-             taken: list[Span]) -> Iterable[Span]:
-    for tok in tokens:
-        if tok.folded not in names or any(s.start <= tok.start < s.end for s in taken):
-            continue
-        ordinary = lex.is_ordinary(tok.folded)
-        if not ordinary or (tok.cap and not tok.sentence_start):
-            yield _person([tok])
-
-
 def find_names(text: str, tokens: list[Token], lex: Lexicon, known: set[str]) -> list[Span]:
-    """PERSON, PLACE and ORG spans from words; `known` holds name tokens seen before."""
-    spans = list(_runs(text, tokens, lex, known))
-    spans.extend(_lowercase(tokens, lex))
-    names = set(known)
-    for span in spans:
-        if span.kind == "PERSON":
-            names.update(k for k in span.key if len(k) > 1 and k not in TITLES)
-    spans.extend(_repeats(tokens, lex, names, spans))
-    return spans
+    """PERSON, PLACE and ORG spans from capitalised words; `known` holds names seen before."""
+    return list(_runs(text, tokens, lex, known))

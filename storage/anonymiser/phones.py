@@ -1,8 +1,9 @@
 """Phone numbers: a cheap shape test first, then `phonenumbers` for UK, US and international.
 
 PhoneNumberMatcher costs about a millisecond on a whole digit-heavy answer, so it runs
-only on the short chunks shaped like phone numbers, and regexes back it up for the
-fictional ranges (07700 900xxx, 555-01xx) that its validity data rejects.
+only on the short chunks shaped like phone numbers that the UK and North American
+regexes (which also cover the fictional 07700 900xxx and 555-01xx ranges its validity
+data rejects) have not already matched whole.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import phonenumbers
 
 from storage.anonymiser.model import Span
+from storage.anonymiser.windows import Cluster, Window
 
 _REGIONS = ("GB", "US")
 _CHUNK = re.compile(r"(?<![\w/.\-])(?:\+|\()?\d[\d \t().\-]{6,}\d(?![\w/])")
@@ -35,15 +37,29 @@ def _matches(chunk: str, offset: int) -> list[Span]:
     return []
 
 
-def find_phones(text: str) -> list[Span]:
-    """Phone numbers in `text`; dates and references are left to their own recognisers."""
+def find_phones(text: str, near: list[Cluster]) -> list[Span]:
+    """Phone numbers in `text` (only around clusters of nine or more digits); dates and
+    references are left to their own recognisers."""
     spans: list[Span] = []
-    for m in _CHUNK.finditer(text):
+    done = -1
+    for c in near:
+        if c.digits >= _MIN_DIGITS and c.hi > done:
+            spans.extend(_in_window(text, (c.lo, c.hi)))
+            done = c.hi
+    return spans
+
+
+def _in_window(text: str, window: Window) -> list[Span]:
+    spans: list[Span] = []
+    for m in _CHUNK.finditer(text, *window):
         chunk = m.group()
         if sum(c.isdigit() for c in chunk) < _MIN_DIGITS:
             continue
-        spans.extend(_matches(chunk, m.start()))
-        for rx in (_UK, _NANP):
-            spans.extend(Span("PHONE", m.start() + p.start(), m.start() + p.end())
-                         for p in rx.finditer(chunk))
+        shaped = [Span("PHONE", m.start() + p.start(), m.start() + p.end())
+                  for rx in (_UK, _NANP) for p in rx.finditer(chunk)]
+        spans.extend(shaped)
+        first = m.start() + next(i for i, ch in enumerate(chunk) if ch.isdigit())
+        last = m.start() + max(i for i, ch in enumerate(chunk) if ch.isdigit())
+        if not any(p.start <= first and last < p.end for p in shaped):
+            spans.extend(_matches(chunk, m.start()))
     return spans

@@ -17,7 +17,8 @@ ORG_SUFFIXES = frozenset({
     "fc", "ltd", "limited", "plc", "inc", "llc", "elementary", "high", "juniors", "infants",
     "nursery", "ward", "trust", "services", "service", "council", "police", "prison",
     "partnership", "group", "club", "hotel", "pharmacy", "library", "campus", "unit",
-    "foundation", "charity", "hall", "house", "lodge",
+    "foundation", "charity", "hall", "house", "lodge", "care", "systems", "rail", "water",
+    "bank", "federation",
 })
 PLACE_PREPOSITIONS = frozenset({
     "in", "from", "near", "to", "around", "outside", "into", "towards", "visiting", "moved",
@@ -28,19 +29,34 @@ EMPLOYER_CUES = (
     ("working", "for"), ("job", "at"), ("employed", "by"), ("shifts", "at"), ("shift", "at"),
     ("manager", "at"), ("placement", "at"), ("volunteers", "at"), ("student", "at"),
     ("studies", "at"), ("worked", "at"), ("worked", "for"), ("nurse", "at"), ("teacher", "at"),
-    ("employer",), ("employers",),
+    ("employer",), ("employers",), ("employer", "is"), ("employers", "are"),
+    ("employer", "was"),
 )
 
-_EMPLOYER_TWO = frozenset(c for c in EMPLOYER_CUES if len(c) == 2)
+# Someone who "works at", or is a "cleaner at" / "drives for", names an employer.
+_OCCUPATIONS = frozenset({
+    "works", "work", "working", "worked", "employed", "job", "jobs", "shifts", "shift",
+    "placement", "volunteers", "volunteer", "volunteering", "studies", "studying", "temps",
+    "temping", "drives", "drove", "driver", "manager", "nurse", "teacher", "student", "pupil",
+    "engineer", "cleaner", "carer", "assistant", "apprentice", "intern", "lecturer", "officer",
+    "receptionist", "consultant", "analyst", "developer", "paramedic", "porter", "chef",
+    "cook", "waiter", "waitress", "barista", "cashier", "guard", "labourer", "warden",
+    "employee", "staff", "worker", "technician", "accountant", "solicitor", "doctor",
+})
+_EMPLOYER_TWO = frozenset(c for c in EMPLOYER_CUES if len(c) == 2) | frozenset(
+    (w, p) for w in _OCCUPATIONS for p in ("at", "for"))
 _EMPLOYER_ONE = frozenset(c[0] for c in EMPLOYER_CUES if len(c) == 1)
 
 
-_LEADING_INSTITUTIONS = frozenset({"university", "college", "hospital", "school", "academy"})
+_LEADING_INSTITUTIONS = frozenset({"university", "college", "hospital", "school", "academy",
+                                   "hmp", "hmyoi"})
 
 
 def _distinctive(tok: Token, lex: Lexicon) -> bool:
-    return tok.possessive or not lex.is_ordinary(tok.folded) or lex.is_name(tok.folded) or (
-        tok.folded in lex.places)
+    """A word that singles out one institution; "Children's" in "Children's Services" does not."""
+    ordinary = lex.is_ordinary(tok.folded)
+    return not ordinary or lex.is_name(tok.folded) or tok.folded in lex.places or (
+        tok.possessive and not ordinary)
 
 
 def institution(run: list[Token], lex: Lexicon) -> Span | None:
@@ -66,12 +82,22 @@ def employer_context(previous: list[str]) -> bool:
         tuple(previous[-2:]) in _EMPLOYER_TWO or previous[-1] in _EMPLOYER_ONE)
 
 
+def initials_org(tok: Token, previous: list[str], lex: Lexicon) -> Span | None:
+    """An ALL-CAPS employer ("works for DHL", "a cleaner at GSK"); bodies on the keep-list
+    (NHS, CAMHS, BACP) are never redacted."""
+    if len(tok.base) < 2 or tok.folded in lex.keep or not employer_context(previous):
+        return None
+    return Span("ORG", tok.start, tok.end, (tok.folded,))
+
+
 def known_place_or_org(run: list[Token], lex: Lexicon) -> Span | None:
     """A PLACE or ORG span when the run (or its longest known part) is in a gazetteer."""
     for size in range(len(run), 0, -1):
         for i in range(len(run) - size + 1):
             part = run[i:i + size]
             key = " ".join(t.folded for t in part)
+            if part[-1].possessive and key + "'s" in lex.orgs:
+                return Span("ORG", part[0].start, part[-1].end + 2, (key + "'s",))
             kind = "ORG" if key in lex.orgs else "PLACE" if key in lex.places else ""
             if not kind:
                 continue
