@@ -19,6 +19,7 @@ from bot.errors import ConfigError
 
 ENV_PREFIX = "SCHTUM_"
 JURISDICTIONS = ("uk", "us")
+TRANSPORTS = ("httpx", "aiohttp")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class TelegramConfig:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str = ""
+    transport: str = "httpx"
 
 
 @dataclass(frozen=True)
@@ -159,5 +161,7 @@ def _check_values(config: Config) -> None:
         raise ConfigError(f"conversation.jurisdiction must be one of {', '.join(JURISDICTIONS)}.")
     if config.logging.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("logging.level must be DEBUG, INFO, WARNING or ERROR.")
+    if config.telegram.transport not in TRANSPORTS:
+        raise ConfigError(f"telegram.transport must be {' or '.join(TRANSPORTS)}.")
     if not 1 <= config.telegram.webhook_port <= 65535:
         raise ConfigError("telegram.webhook_port must be between 1 and 65535.")

@@ -37,12 +37,18 @@ from bot.telegram.handlers import Handlers
 log = logging.getLogger("schtum.telegram")
 TOKEN_ENV, BASE_URL_ENV = "SCHTUM_TELEGRAM_TOKEN", "SCHTUM_TELEGRAM_BASE_URL"
 BASE_FILE_URL_ENV = "SCHTUM_TELEGRAM_BASE_FILE_URL"
+TRANSPORT_ENV = "SCHTUM_TELEGRAM_TRANSPORT"
 TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{8,100}")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+POOL_SIZE, POOL_TIMEOUT, CONCURRENCY = 16, 10.0, 256
 ServiceFactory = Callable[[], Service]
 
 
-class TokenError(Exception):
+class SetupError(Exception):
+    """The bot cannot start as configured; the message says what to do."""
+
+
+class TokenError(SetupError):
     """The bot token is missing or malformed; the message says what to do."""
 
 
@@ -64,7 +70,7 @@ def build_application(config: Config, environ: dict[str, str], token: str,
                       request: BaseRequest | None = None) -> Application:
     """The Application with every handler registered, ready for polling or a webhook."""
     quiet_libraries()
-    builder = (ApplicationBuilder().token(token).concurrent_updates(True).job_queue(None)
+    builder = (ApplicationBuilder().token(token).concurrent_updates(CONCURRENCY).job_queue(None)
                .rate_limiter(rate_limiter or AIORateLimiter()))
     base_url = environ.get(BASE_URL_ENV) or config.telegram.base_url
     base_file_url = environ.get(BASE_FILE_URL_ENV) or config.telegram.base_file_url
@@ -74,6 +80,8 @@ def build_application(config: Config, environ: dict[str, str], token: str,
         builder = builder.base_file_url(base_file_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = transport(builder, config.telegram.transport)
     channel = Channel(Service(None))
     sweeper: list[asyncio.Task[None]] = []
 
@@ -94,6 +102,27 @@ def build_application(config: Config, environ: dict[str, str], token: str,
     register(app, Handlers(channel))
     app.bot_data["channel"] = channel  # for tests and benchmarks; holds no content
     return app
+
+
+def transport(builder: ApplicationBuilder, name: str) -> ApplicationBuilder:
+    """PTB's httpx transport with a small pool (default), or aiohttp when asked for.
+
+    A small pool is plenty (AIORateLimiter holds sends to Telegram's ~30 messages/s, and
+    16 connections at 100 ms each carry 160/s) and keeps httpcore's per-request scan of
+    every pooled connection short. getUpdates keeps its own one-connection request.
+    """
+    choice = name.strip().casefold()
+    if choice in ("", "httpx"):
+        return builder.connection_pool_size(POOL_SIZE).pool_timeout(POOL_TIMEOUT)
+    if choice != "aiohttp":
+        raise SetupError(f"telegram.transport must be httpx or aiohttp, not {name!r}.")
+    try:
+        from bot.telegram.transport import AiohttpRequest
+    except ImportError:
+        raise SetupError("telegram.transport = aiohttp needs the aiohttp package: "
+                         "pip install aiohttp.") from None
+    return (builder.request(AiohttpRequest(POOL_SIZE, pool_timeout=POOL_TIMEOUT))
+            .get_updates_request(AiohttpRequest(1)))
 
 
 def quiet_libraries() -> None:
@@ -138,18 +167,16 @@ def run(config: Config, environ: dict[str, str]) -> int:
     """Run the bot until SIGTERM/SIGINT; 1 with one sentence on stderr if it cannot start."""
     from bot.wiring import open_service
 
-    try:
-        token = bot_token(config, environ)
-    except TokenError as problem:
-        print(problem, file=sys.stderr)
-        return 1
-
     def service() -> Service:
         opened, where = open_service(config, environ, resume=True)
         log.info("%s", where)
         return opened
 
-    app = build_application(config, environ, token, service)
+    try:
+        app = build_application(config, environ, bot_token(config, environ), service)
+    except SetupError as problem:
+        print(problem, file=sys.stderr)
+        return 1
     try:
         serve(app, config)
     except InvalidToken:

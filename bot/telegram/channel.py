@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import logging
 from collections.abc import Callable, Sequence
@@ -25,6 +26,13 @@ from bot.telegram.render import MAX_TEXT, keyboard, outgoing, split_html, utf16_
 log = logging.getLogger("schtum.telegram")
 SWEEP_SECONDS = 60.0
 FLUSH_SECONDS = 1.0
+
+
+@functools.lru_cache(maxsize=1024)
+def answer_keyboard(choices: tuple[str, ...], token: str) -> InlineKeyboardMarkup:
+    """A question's buttons, built once per position: everyone at the same question gets
+    the same token, and PTB's markup objects are immutable, so they can be shared."""
+    return keyboard(choices, callbacks.answer_buttons(token, len(choices)))
 
 
 class Channel:
@@ -88,8 +96,7 @@ class Channel:
         for item in outgoing(replies):
             markup = None
             if item.choices and token:
-                markup = keyboard(item.choices, callbacks.answer_buttons(token,
-                                                                         len(item.choices)))
+                markup = answer_keyboard(item.choices, token)
             message = await self.send_html(bot, state, item.html, markup, private=item.private)
             if markup and token:
                 state.keyboard = Shown(message.message_id, item.html, item.choices, token)
