@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,18 @@ def test_the_human_terminal_numbers_choices_and_accepts_a_number() -> None:
     assert result.stdout.startswith("Schtum is using its embedded default")
     assert "  1. Yes" in result.stdout and "[Question 2 of about" in result.stdout
     assert "Earlier you answered: No" in result.stdout
+
+
+def test_ctrl_c_leaves_cleanly_with_one_line_and_nothing_stored(data_dir: Path) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first.startswith("Schtum is using")
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.strip() == "Stopped. Nothing was stored." and "Traceback" not in err
+    reflections = subprocess.run([sys.executable, "-m", "bot.cli", "reflections"],
+                                 capture_output=True, text=True, timeout=60)
+    assert "no saved reflections" in reflections.stdout
