@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from storage.anonymiser import KIND_NAMES, Anonymiser, Finding, anonymise, detect
 from storage.anonymiser.patterns import nhs_number_is_valid
+from storage.anonymiser.tokens import capitalised
 
 CORPUS = Path(__file__).parent / "data" / "anonymiser_corpus.jsonl"
 
@@ -254,3 +255,10 @@ def test_names_after_a_typographic_apostrophe_and_accents_are_found() -> None:
     result = anonymise(text)
     assert "Przemysław" not in result.text and "przemysław" not in result.text
     assert "Zoë" not in result.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="AaBbIMsS '-.,!?\n\t\"(x", max_size=60))
+def test_ascii_fast_path_finds_the_same_capitalised_words_as_the_unicode_path(text: str) -> None:
+    # A trailing " é" forces the general (Unicode) scan without changing any word before it.
+    assert capitalised(text) == capitalised(text + " é")

@@ -21,6 +21,7 @@ from storage.anonymiser.names import (
 from storage.anonymiser.tokens import WORD, Token, base_of, sentence_start
 
 _GAP = r"[\W\d_]+"
+_new_tuple = tuple.__new__  # a Token without NamedTuple's Python-level __new__
 
 
 _NEXT_WORD = r"(?:['’]s)?" + _GAP + r"([^\W\d_]+(?:['’\-][^\W\d_]+)*)"
@@ -56,8 +57,8 @@ def _cue_hits(low: str, words: set[str]) -> Iterator[tuple[bool, re.Match[str]]]
 def _word_token(text: str, start: int, word: str) -> Token:
     base, possessive = base_of(word)
     cap = base[0].isupper() and (len(base) == 1 or not base.isupper())
-    return Token(start, start + len(base), start + len(word), base, fold(base), cap,
-                 possessive, sentence_start(text, start))
+    return _new_tuple(Token, (start, start + len(base), start + len(word), base, fold(base),
+                              cap, possessive, sentence_start(text, start)))
 
 
 def _starts_word(text: str, i: int) -> bool:

@@ -12,7 +12,7 @@ import pkgutil
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -143,6 +143,14 @@ class Lexicon:
     places: frozenset[str]
     orgs: frozenset[str]
     word_names: frozenset[str] = frozenset()
+    # Every word of a place or organisation entry (and its possessive-free form): a run
+    # holding none of them cannot be in the gazetteers, so they need not be searched.
+    gazetteer_words: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words = {w for entry in self.places | self.orgs for w in entry.split(" ")}
+        words |= {w[:-2] for w in words if w.endswith("'s")}
+        object.__setattr__(self, "gazetteer_words", frozenset(words))
 
     def is_name(self, folded: str) -> bool:
         """True for a first or last name from any locale."""

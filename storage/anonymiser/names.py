@@ -10,7 +10,7 @@ Lower-case names are handled in `cues`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from storage.anonymiser.lexicon import NEVER_NAMES, Lexicon
 from storage.anonymiser.model import Span
@@ -70,13 +70,14 @@ PERSON_PREDICATES = frozenset({
 })
 _SAINT = frozenset({"st", "saint"})
 _BE = frozenset({"is", "was", "has", "had", "isn't", "wasn't", "hasn't", "hadn't"})
+_PLACE_CUES = PLACE_PREPOSITIONS | {"at"}
 
 
 _CALLED_ONE = frozenset(c[0] for c in CALLED_CUES if len(c) == 1)
 _CALLED_TWO = frozenset(c for c in CALLED_CUES if len(c) == 2)
 
 
-def called(previous: list[str]) -> bool:
+def called(previous: Sequence[str]) -> bool:
     """True when the words before introduce a name ("called", "known as")."""
     return bool(previous) and (previous[-1] in _CALLED_ONE or tuple(previous[-2:]) in _CALLED_TWO)
 
@@ -127,47 +128,49 @@ def _acts_as_person(tok: Token, text: str, nxt: str) -> bool:
         c.isdigit() for c in "".join(words[1:3])))
 
 
-def _single(tok: Token, text: str, lex: Lexicon, known: set[str]) -> Span | None:
-    f, nxt = tok.folded, next_word(text, tok)
+def _single(tok: Token, text: str, lex: Lexicon, known: set[str],
+            before: Sequence[str]) -> Span | None:
+    """One capitalised word; `before` holds the (up to) two words before it."""
+    f = tok.folded
     if f in NEVER_NAMES:
         return None
     is_first, is_last, ordinary = f in lex.first_names, f in lex.last_names, lex.is_ordinary(f)
-    prev = previous_words(text, tok.start, 1)
+    prev = before[-1:]
     if f in known and not (ordinary and tok.sentence_start):
         return person([tok])
     if f in lex.keep:
-        cued = bool(set(previous_words(text, tok.start, 2)) & LOWER_NAME_CUES)
-        return person([tok]) if is_first and (nxt in STRONG_VERBS or cued) else None
+        cued = not LOWER_NAME_CUES.isdisjoint(before)
+        return person([tok]) if is_first and (
+            next_word(text, tok) in STRONG_VERBS or cued) else None
     if prev and prev[-1] == "the":
         return None if ordinary or is_first else Span("ORG", tok.start, tok.end, (f,))
     if ordinary or (tok.sentence_start and f in lex.word_names):
         if tok.sentence_start:
             return person([tok]) if (is_first or is_last) and _acts_as_person(
-                tok, text, nxt) else None
+                tok, text, next_word(text, tok)) else None
         return person([tok]) if is_first or is_last else None
     if tok.sentence_start:
         if is_first and not f.endswith(_PLAIN_SUFFIXES):
             return person([tok])
-        if nxt in WEAK_VERBS or (is_last and tok.possessive):
+        if (is_last and tok.possessive) or next_word(text, tok) in WEAK_VERBS:
             return None if f.endswith(_PLAIN_SUFFIXES) else person([tok])
         return None
-    if prev and prev[-1] in PLACE_PREPOSITIONS | {"at"} and not is_first:
+    if prev and prev[-1] in _PLACE_CUES and not is_first:
         return Span("PLACE", tok.start, tok.end, (f,))
     return person([tok])
 
 
-def _classify_part(part: list[Token], text: str, lex: Lexicon,
-                   known: set[str]) -> Span | None:
+def _classify_part(part: list[Token], text: str, lex: Lexicon, known: set[str],
+                   before: Sequence[str]) -> Span | None:
     if part[0].folded in TITLES:
         return person(part) if len(part) > 1 else None
     place = known_place_or_org(part, lex)
-    prev = previous_words(text, part[0].start, 1)
-    after_prep = bool(prev) and prev[-1] in PLACE_PREPOSITIONS | {"at"}
+    after_prep = bool(before) and before[-1] in _PLACE_CUES
     if place and (place.kind == "ORG" or after_prep or not any(
             t.folded in lex.first_names for t in part)):
         return place
     if len(part) == 1:
-        return _single(part[0], text, lex, known)
+        return _single(part[0], text, lex, known, before)
     if after_prep and not any(t.folded in lex.first_names for t in part):
         return Span("PLACE", part[0].start, part[-1].end, (" ".join(t.folded for t in part),))
     return person(part)
@@ -206,7 +209,9 @@ def _runs(text: str, tokens: list[Token], lex: Lexicon, known: set[str]) -> Iter
             yield org
             continue
         for part in _parts(run, lex):
-            span = _classify_part(part, text, lex, known)
+            before = prev if part[0].start == first.start else previous_words(
+                text, part[0].start)
+            span = _classify_part(part, text, lex, known, before)
             if span:
                 yield span
 

@@ -25,7 +25,6 @@ from storage.anonymiser.patterns import (
     VEHICLE_UK,
     ZIP,
     nhs_number_is_valid,
-    simple,
 )
 from storage.anonymiser.windows import Cluster, Window
 
@@ -102,7 +101,8 @@ def find_numbers(text: str, low: str, near: list[Cluster], wide: list[Window]) -
         lettered = c.start > 0 and text[c.start - 1].isalpha()
         for rx, kind, fewest, most, after_letter, group in _SHAPED:
             if fewest <= c.digits <= most and (lettered or not after_letter):
-                spans.extend(simple(rx, kind, text, window, group))
+                spans += [Span(kind, m.start(group), m.end(group))
+                          for m in rx.finditer(text, c.lo, c.hi)]
     if wide:
         spans.extend(_cued(text, low, near, wide))
     return spans

@@ -7,6 +7,8 @@ ordinary words ("Crown Prosecution Service", "Social Services") survive.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from storage.anonymiser.lexicon import Lexicon
 from storage.anonymiser.model import Span
 from storage.anonymiser.tokens import Token
@@ -76,13 +78,13 @@ def institution(run: list[Token], lex: Lexicon) -> Span | None:
     return Span("ORG", run[first].start, run[-1].end, (" ".join(t.folded for t in run),))
 
 
-def employer_context(previous: list[str]) -> bool:
+def employer_context(previous: Sequence[str]) -> bool:
     """True when the words before a run introduce an employer ("works at", "employer,")."""
     return bool(previous) and (
         tuple(previous[-2:]) in _EMPLOYER_TWO or previous[-1] in _EMPLOYER_ONE)
 
 
-def initials_org(tok: Token, previous: list[str], lex: Lexicon) -> Span | None:
+def initials_org(tok: Token, previous: Sequence[str], lex: Lexicon) -> Span | None:
     """An ALL-CAPS employer ("works for DHL", "a cleaner at GSK"); bodies on the keep-list
     (NHS, CAMHS, BACP) are never redacted."""
     if len(tok.base) < 2 or tok.folded in lex.keep or not employer_context(previous):
@@ -92,6 +94,8 @@ def initials_org(tok: Token, previous: list[str], lex: Lexicon) -> Span | None:
 
 def known_place_or_org(run: list[Token], lex: Lexicon) -> Span | None:
     """A PLACE or ORG span when the run (or its longest known part) is in a gazetteer."""
+    if lex.gazetteer_words.isdisjoint([t.folded for t in run]):
+        return None  # every gazetteer entry's words are gazetteer words, so none can match
     for size in range(len(run), 0, -1):
         for i in range(len(run) - size + 1):
             part = run[i:i + size]

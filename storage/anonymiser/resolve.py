@@ -15,7 +15,7 @@ def resolve(spans: Iterable[Span], protected: Iterable[tuple[int, int]] = ()) ->
     guards = list(protected)
     ordered = sorted(
         (s for s in spans if s.end > s.start),
-        key=lambda s: (-s.length, -PRIORITY.get(s.kind, 0), s.start),
+        key=lambda s: (s.start - s.end, -PRIORITY.get(s.kind, 0), s.start),  # longest first
     )
     kept: list[Span] = []
     for span in ordered:

@@ -8,6 +8,7 @@ are read from a small slice of the text when a rule asks for them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from storage.anonymiser.lexicon import fold
@@ -15,8 +16,10 @@ from storage.anonymiser.lexicon import fold
 _UPPER = "".join(c for c in map(chr, range(0x3000)) if c.isupper())
 _CAP_WORD = re.compile("[" + re.escape(_UPPER) + r"][^\W\d_]*(?:['’\-][^\W\d_]+)*")
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-# ASCII twins: plain letter ranges are much cheaper for sre than Unicode categories.
-_CAP_ASCII = re.compile(r"[A-Z][A-Za-z]*(?:['\-][A-Za-z]+)*")
+# ASCII twins: plain letter ranges are much cheaper for sre than Unicode categories. The
+# capitalised one skips words glued to a letter ("McD", "o'Neill") itself; its look-behinds
+# sit after the first character so that sre can still skip to capitals fast.
+_CAP_ASCII = re.compile(r"[A-Z](?<![A-Za-z].)(?<![A-Za-z]['\-].)[A-Za-z]*(?:['\-][A-Za-z]+)*")
 _WORD_ASCII = re.compile(r"[A-Za-z]+(?:['\-][A-Za-z]+)*")
 _SENTENCE_END = ".!?\n:;•"
 _OPENERS = " \t\"'“‘(["
@@ -69,29 +72,42 @@ def sentence_start(text: str, start: int) -> bool:
     return i < 0 or text[i] in _SENTENCE_END
 
 
+@lru_cache(maxsize=65536)
+def _word_info(word: str) -> tuple[str, int, str, bool, bool] | None:
+    """(base, its length, folded base, cap, possessive) for a capitalised word, or None for a
+    pronoun; cached per word, since the same words recur in every answer."""
+    if word in _PRONOUNS:
+        return None
+    possessive = len(word) > 2 and word[-2:] in _POSSESSIVES
+    base = word[:-2] if possessive else word
+    return base, len(base), fold(base), len(base) == 1 or not base.isupper(), possessive
+
+
+_new_tuple = tuple.__new__  # builds a Token without the Python-level NamedTuple.__new__
+
+
 def capitalised(text: str) -> list[Token]:
     """Every word of `text` that starts with a capital letter, in order (a hot loop, so the
     helpers are inlined)."""
     tokens: list[Token] = []
     append = tokens.append
-    for m in (_CAP_ASCII if text.isascii() else _CAP_WORD).finditer(text):
+    plain = text.isascii()
+    for m in (_CAP_ASCII if plain else _CAP_WORD).finditer(text):
         start = m.start()
-        if start:
+        if start and not plain:
             before = text[start - 1]
             if before.isalpha() or (before in _JOINERS and start > 1
                                     and text[start - 2].isalpha()):
                 continue
-        word = m.group()
-        if word in _PRONOUNS:
+        info = _word_info(m.group())
+        if info is None:
             continue
-        possessive = len(word) > 2 and word[-2:] in _POSSESSIVES
-        base = word[:-2] if possessive else word
+        base, size, folded, cap, possessive = info
         i = start - 1
         while i >= 0 and text[i] in _OPENERS:
             i -= 1
-        append(Token(start, start + len(base), m.end(), base, fold(base),
-                     len(base) == 1 or not base.isupper(), possessive,
-                     i < 0 or text[i] in _SENTENCE_END))
+        append(_new_tuple(Token, (start, start + size, m.end(), base, folded, cap, possessive,
+                                  i < 0 or text[i] in _SENTENCE_END)))
     return tokens
 
 
@@ -150,22 +166,27 @@ def forget_context() -> None:
     _BEFORE.clear()
 
 
-def previous_words(text: str, start: int, count: int = 2) -> list[str]:
+def previous_words(text: str, start: int, count: int = 2) -> tuple[str, ...]:
     """Up to `count` (at most two) folded words before `start`, nearest last."""
     key = (text, start)
     words = _BEFORE.get(key)
     if words is None:
         words = _BEFORE[key] = _two_words_before(text, start)
-    return list(words[-count:])
+    return words if count >= len(words) else words[-count:]
 
 
 def _two_words_before(text: str, start: int) -> tuple[str, ...]:
     rx = _WORD_ASCII if text.isascii() else WORD
-    found = rx.findall(text, max(0, start - _LOOKBACK), start)[-2:]
-    return tuple(fold(w[:-2] if w[-2:] in _POSSESSIVES else w) for w in found)
+    return tuple(map(_context_form, rx.findall(text, max(0, start - _LOOKBACK), start)[-2:]))
+
+
+@lru_cache(maxsize=65536)
+def _context_form(word: str) -> str:
+    """A context word folded, possessive removed (cached per word)."""
+    return fold(word[:-2] if word[-2:] in _POSSESSIVES else word)
 
 
 def next_word(text: str, tok: Token) -> str:
     """The folded word after `tok`, or ""."""
-    m = WORD.search(text, tok.word_end)
+    m = (_WORD_ASCII if text.isascii() else WORD).search(text, tok.word_end)
     return fold(base_of(m.group())[0]) if m else ""

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 _CLUSTER = re.compile(r"\d(?:[\d \t./:\-()+]*\d)?")
 _SPACE = re.compile(r"\s")
+_NOT_DIGITS = str.maketrans("", "", " \t./:-()+")  # a cluster's separators
 MARGIN = 64
 TIGHT = 16
 
@@ -50,7 +51,7 @@ def clusters(text: str, margin: int = TIGHT) -> list[Cluster]:
     found = []
     for m in _CLUSTER.finditer(text):
         s, e = m.span()
-        digits = e - s if e - s < 3 else sum(c.isdigit() for c in m.group())
+        digits = e - s if e - s < 3 else len(m.group().translate(_NOT_DIGITS))
         found.append(Cluster(s, e, digits, _left(text, s - margin), _right(text, e + margin)))
     return found
 
