@@ -75,7 +75,7 @@ async def test_webhook_mode_registers_the_url_and_answers_pushed_updates(
     bot = schtum_run(environ)
     try:
         deadline = time.monotonic() + 20
-        while api.world.webhook_url == "" and time.monotonic() < deadline:
+        while api.world.webhook_url == "" and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         assert api.world.webhook_url == f"https://bot.example.org/{PATH}"
         registered = [r for r in api.requests if r.method == "setWebhook"][-1]
