@@ -138,3 +138,13 @@ def test_flow_draw_of_an_unknown_flow_is_one_sentence() -> None:
     result = run_cli("flow", "draw", "nope")
     assert result.returncode == 1
     assert result.stderr.startswith("schtum: There is no flow called 'nope'")
+
+
+@pytest.mark.parametrize("flow_id", ["breach-uk", "breach-us", "contract", "journal"])
+def test_docs_show_each_shipped_flows_current_diagram(flow_id: str) -> None:
+    from flows.draw import mermaid
+    from flows.loader import load_flow
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "flows.md").read_text()
+    assert mermaid(load_flow(flow_id)).strip() in docs, (
+        f"docs/flows.md is out of date: paste `schtum flow draw {flow_id}` into it")
