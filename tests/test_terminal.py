@@ -99,3 +99,12 @@ def test_ctrl_c_leaves_cleanly_with_one_line_and_nothing_stored(data_dir: Path) 
     reflections = subprocess.run([sys.executable, "-m", "bot.cli", "reflections"],
                                  capture_output=True, text=True, timeout=60)
     assert "no saved reflections" in reflections.stdout
+
+
+def test_the_configured_jurisdiction_picks_the_breach_flow() -> None:
+    env = dict(os.environ, SCHTUM_CONVERSATION_JURISDICTION="us")
+    messages, result = chat([{"command": "cancel"}], env=env)
+    assert result.returncode == 0
+    assert messages[1]["text"].startswith("A confidentiality dilemma (US)")
+    uk, _ = chat([{"command": "cancel"}], "--flow", "breach-uk", env=env)
+    assert uk[1]["text"].startswith("A confidentiality dilemma (UK)")
