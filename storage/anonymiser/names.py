@@ -90,22 +90,26 @@ def person(part: list[Token]) -> Span:
 
 def _parts(run: list[Token], lex: Lexicon) -> list[list[Token]]:
     """Strip leading ordinary words and split at keep-list words; titles and nickname
-    words ("Big Dave") open a part."""
+    words ("Big Dave") open a part. (Runs once per run: the word lists are bound locally.)"""
+    keep, firsts, lasts, common = lex.keep, lex.first_names, lex.last_names, lex.common
     parts: list[list[Token]] = [[]]
+    last = len(run) - 1
     for i, tok in enumerate(run):
-        if tok.folded in TITLES or (tok.folded in NICKNAME_WORDS and i + 1 < len(run)):
+        f = tok.folded
+        current = parts[-1]
+        if f in TITLES or (f in NICKNAME_WORDS and i < last):
             parts.append([tok])
-        elif not tok.cap and not parts[-1]:
+        elif not tok.cap and not current:
             continue
-        elif tok.folded in lex.keep and len(run) == 1 and tok.folded in lex.first_names:
-            parts[-1].append(tok)
-        elif tok.folded in lex.keep and not (parts[-1] and parts[-1][0].folded in TITLES):
+        elif f in keep and last == 0 and f in firsts:
+            current.append(tok)
+        elif f in keep and not (current and current[0].folded in TITLES):
             parts.append([])
-        elif not parts[-1] and (tok.folded in NEVER_NAMES or (
-                lex.is_ordinary(tok.folded) and not lex.is_name(tok.folded))):
+        elif not current and (f in NEVER_NAMES or (
+                (f in common or f in keep) and not (f in firsts or f in lasts))):
             continue
         else:
-            parts[-1].append(tok)
+            current.append(tok)
     return [p for p in parts if p]
 
 
@@ -177,11 +181,13 @@ def _classify_part(part: list[Token], text: str, lex: Lexicon, known: set[str],
 
 
 def _runs(text: str, tokens: list[Token], lex: Lexicon, known: set[str]) -> Iterable[Span]:
+    keep, firsts, lasts, common = lex.keep, lex.first_names, lex.last_names, lex.common
     for run in capital_runs(text, tokens):
         first = run[0]
-        if len(run) == 1 and not first.possessive and (first.folded in NEVER_NAMES or (
-                first.sentence_start and lex.is_ordinary(first.folded)
-                and not lex.is_name(first.folded))):
+        f = first.folded
+        if len(run) == 1 and not first.possessive and (f in NEVER_NAMES or (
+                first.sentence_start and (f in common or f in keep)
+                and not (f in firsts or f in lasts))):
             continue
         if len(run) == 1 and not first.cap:
             if first.folded not in lex.keep:

@@ -146,8 +146,9 @@ def capital_runs(text: str, tokens: list[Token]) -> list[list[Token]]:
                 current = [tok]
             elif len(tok.base) > 1 and not tok.sentence_start:
                 runs.append([tok])
-        elif current and _joins(text, current[-1], tok):
-            current.append(tok)
+        elif current and ((tok.start - current[-1].end == 1 and text[tok.start - 1] == " ")
+                          or _joins(text, current[-1], tok)):
+            current.append(tok)  # the usual single space is tested inline, before _joins
         else:
             if current:
                 runs.append(current)
@@ -171,13 +172,10 @@ def previous_words(text: str, start: int, count: int = 2) -> tuple[str, ...]:
     key = (text, start)
     words = _BEFORE.get(key)
     if words is None:
-        words = _BEFORE[key] = _two_words_before(text, start)
+        found = (_WORD_ASCII if text.isascii() else WORD).findall(
+            text, start - _LOOKBACK if start > _LOOKBACK else 0, start)
+        words = _BEFORE[key] = tuple([_context_form(w) for w in found[-2:]])
     return words if count >= len(words) else words[-count:]
-
-
-def _two_words_before(text: str, start: int) -> tuple[str, ...]:
-    rx = _WORD_ASCII if text.isascii() else WORD
-    return tuple(map(_context_form, rx.findall(text, max(0, start - _LOOKBACK), start)[-2:]))
 
 
 @lru_cache(maxsize=65536)

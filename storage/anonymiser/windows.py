@@ -18,6 +18,7 @@ MARGIN = 64
 TIGHT = 16
 
 Window = tuple[int, int]
+_new_tuple = tuple.__new__
 
 
 def _left(text: str, i: int) -> int:
@@ -47,12 +48,20 @@ class Cluster(NamedTuple):
 
 
 def clusters(text: str, margin: int = TIGHT) -> list[Cluster]:
-    """Digit clusters, each with a whitespace-aligned window `margin` characters wide."""
+    """Digit clusters, each with a whitespace-aligned window `margin` characters wide
+    (runs once per text, so the tuple is built without NamedTuple's Python-level __new__)."""
     found = []
+    size = len(text)
     for m in _CLUSTER.finditer(text):
         s, e = m.span()
         digits = e - s if e - s < 3 else len(m.group().translate(_NOT_DIGITS))
-        found.append(Cluster(s, e, digits, _left(text, s - margin), _right(text, e + margin)))
+        hi = e + margin
+        if hi < size:
+            gap = _SPACE.search(text, hi)
+            hi = gap.start() if gap else size
+        else:
+            hi = size
+        found.append(_new_tuple(Cluster, (s, e, digits, _left(text, s - margin), hi)))
     return found
 
 
