@@ -43,6 +43,20 @@ def post(port: int, update: dict[str, Any], secret: str) -> int:
         return int(refused.code)
 
 
+async def until_listening(port: int, deadline: float) -> None:
+    """PTB registers the webhook before its server listens: wait for the port to open."""
+    while time.monotonic() < deadline:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
 def schtum_run(environ: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=environ, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -81,14 +95,12 @@ async def test_webhook_mode_registers_the_url_and_answers_pushed_updates(
         registered = [r for r in api.requests if r.method == "setWebhook"][-1]
         assert registered.params.get("secret_token") == SECRET
 
+        await until_listening(port, deadline)
         person = Person(api, USER)
         person.send("/start")
         start = take_queued(api)[0]
         assert post(port, start, "wrong-secret") == 403
-        status = 0
-        while status != 200 and time.monotonic() < deadline:
-            status = post(port, start, SECRET)
-        assert status == 200
+        assert post(port, start, SECRET) == 200
         welcome = await person.expect("Welcome to Schtum", timeout=10)
         assert "not legal or clinical advice" in welcome["text"]
     finally:
