@@ -87,8 +87,11 @@ def test_the_human_terminal_numbers_choices_and_accepts_a_number() -> None:
 
 
 def test_ctrl_c_leaves_cleanly_with_one_line_and_nothing_stored(data_dir: Path) -> None:
+    # A shell running this suite in the background ignores SIGINT, and children inherit
+    # that; a person at a terminal does not, so restore the default for the child.
     process = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout is not None
     first = process.stdout.readline()
     assert first.startswith("Schtum is using")
