@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,3 +19,17 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if name.startswith("SCHTUM_") and name != "SCHTUM_STORAGE_DATA_DIR":
             monkeypatch.delenv(name)
     return folder
+
+
+@pytest.fixture
+def threaded_api() -> Iterator[object]:
+    """The fake Bot API in a background thread, for a bot run as a subprocess.
+
+    Every test using it ends by checking that the bot caused no 4xx.
+    """
+    from tests.fake_bot_api import FakeBotApi
+
+    fake = FakeBotApi().start_in_thread()
+    yield fake
+    fake.stop()
+    assert [(r.method, r.response) for r in fake.errors] == []

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -159,3 +161,9 @@ def scan_for(folder: Path, needles: list[str], records: list[logging.LogRecord])
         if any(needle.encode() in blob for blob in blobs) or needle in lines:
             found.append(needle)
     return found
+
+
+def schtum_run(environ: dict[str, str]) -> subprocess.Popen[str]:
+    """The real `schtum run` as a subprocess, its output captured."""
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=environ, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,11 @@ from bot.telegram.app import run
 from bot.wiring import master_key
 from storage.store import Store
 from tests.fake_bot_api import FakeBotApi
-from tests.test_telegram_harness import Person, buttons, scan_for
+from tests.test_telegram_harness import Person, buttons, scan_for, schtum_run
 
 USER = 6_120_448_317
 CANARY = "Brambleford-canary-7"
 START_TIMEOUT = 20.0
-
-
-def schtum_run(environ: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=environ, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    fake = FakeBotApi().start_in_thread()
-    yield fake
-    fake.stop()
-    assert [(r.method, r.response) for r in fake.errors] == []
 
 
 def test_schtum_run_without_a_token_says_so_in_one_sentence_and_exits_1() -> None:
@@ -55,7 +41,8 @@ def test_a_malformed_token_is_one_sentence_and_exit_1(
 
 
 async def test_schtum_run_saves_a_reflection_and_stops_cleanly_on_sigterm(
-        api: FakeBotApi, data_dir: Path) -> None:
+        threaded_api: FakeBotApi, data_dir: Path) -> None:
+    api = threaded_api
     environ = {**os.environ, "SCHTUM_TELEGRAM_TOKEN": api.token,
                "SCHTUM_TELEGRAM_BASE_URL": api.base_url}
     bot = schtum_run(environ)

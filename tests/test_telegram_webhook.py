@@ -7,18 +7,13 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from tests.fake_bot_api import FakeBotApi
-from tests.test_telegram_harness import Person
+from tests.test_telegram_harness import Person, schtum_run
 
 USER = 5_804_221_937
 SECRET = "webhook-secret_4Kq9"
@@ -57,11 +52,6 @@ async def until_listening(port: int, deadline: float) -> None:
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
 
 
-def schtum_run(environ: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=environ, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
 def take_queued(api: FakeBotApi) -> list[dict[str, Any]]:
     """The updates the fake queued for the user (Telegram would push them to the hook)."""
     with api.world.lock:
@@ -69,16 +59,9 @@ def take_queued(api: FakeBotApi) -> list[dict[str, Any]]:
     return queued
 
 
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    fake = FakeBotApi().start_in_thread()
-    yield fake
-    fake.stop()
-    assert [(r.method, r.response) for r in fake.errors] == []
-
-
 async def test_webhook_mode_registers_the_url_and_answers_pushed_updates(
-        api: FakeBotApi) -> None:
+        threaded_api: FakeBotApi) -> None:
+    api = threaded_api
     port = free_port()
     environ = {**os.environ, "SCHTUM_TELEGRAM_TOKEN": api.token,
                "SCHTUM_TELEGRAM_BASE_URL": api.base_url,
