@@ -30,10 +30,15 @@ def master_key(config: Config, environ: dict[str, str]) -> tuple[bytes, str]:
     return key, f"key file {key_path}" + (" (created now, mode 0600)" if created else "")
 
 
-def open_service(config: Config, environ: dict[str, str], *, resume: bool) -> tuple[Service, str]:
-    """Open the encrypted store and build the service; returns it with a where-line."""
+def open_service(config: Config, environ: dict[str, str], *, resume: bool,
+                 role: str = "schtum") -> tuple[Service, str]:
+    """Open the encrypted store and build the service; returns it with a where-line.
+
+    `role` ("schtum run", "schtum chat") names this process to `schtum rotate-key`, which
+    refuses to run while the store is open.
+    """
     key, key_line = master_key(config, environ)
-    store = Store.open(config.db_path, key)
+    store = Store.open(config.db_path, key, role=role)
     service = Service(store, jurisdiction=config.conversation.jurisdiction,
                       timeout_seconds=config.conversation.timeout_minutes * 60, resume=resume)
     source = ("its embedded default" if config.is_embedded_default

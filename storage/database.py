@@ -39,6 +39,7 @@ class Opened:
     db: Database
     kek: bytes
     pepper_secret: bytes
+    key_check: bytes
 
 
 def data_key_aad(owner: str) -> bytes:
@@ -56,7 +57,8 @@ def open_database(db_path: Path, master_key: bytes, policy: RetryPolicy) -> Open
     tighten_sqlite_files(db_path)
     db = connect(db_path, policy)
     try:
-        return Opened(db, kek, _prepare(db, kek, policy))
+        pepper = _prepare(db, kek, policy)
+        return Opened(db, kek, pepper, current_key_check(db))
     except BaseException:
         db.close()
         raise
@@ -74,6 +76,12 @@ def check_key(db: Database, kek: bytes) -> bytes:
     if not ok:
         raise WrongKeyError()
     return unwrap_key(kek, rows["pepper"], PEPPER_AAD)
+
+
+def current_key_check(db: Database) -> bytes:
+    """The key-check value as stored now: it changes exactly when the master key is rotated."""
+    row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
+    return b"" if row is None else bytes(row[0])
 
 
 def write_key_check(db: Database, kek: bytes, pepper_secret: bytes) -> None:

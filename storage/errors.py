@@ -59,3 +59,18 @@ class UnknownPractitioner(StorageError):
         "That person has no Schtum account on this server yet: ask them to open Schtum once, "
         "then try again."
     )
+
+
+class StoreBusyError(StorageError):
+    """The store is held by another process in a way that forbids this operation."""
+
+    message = "Another Schtum process has the store open: stop it, then try again."
+
+
+class KeyChangedError(StorageError):
+    """The master key was rotated after this process opened the store: it must not write."""
+
+    message = (
+        "The master key was changed while Schtum was running, so nothing was written under "
+        "the old one: Schtum must be restarted before it can save (nothing was lost)."
+    )

@@ -21,6 +21,7 @@ from storage.database import data_key_aad, open_database, write_key_check
 from storage.errors import KeyFileError, StoreError, WrongKeyError
 from storage.files import sync_dir
 from storage.keys import ensure_key_file, load_master_key
+from storage.lock import StoreLock
 from storage.vault import derive_kek, unwrap_key, wrap_key
 
 RewrapHook = Callable[[int], None]
@@ -38,11 +39,26 @@ def rotate_master_key(
 
     WrongKeyError (nothing written) if `old_key` does not open the database. `on_rewrap`
     is called with a running count after each key, for progress or to simulate a crash.
+    StoreBusyError (nothing written), naming them, while any other process has the store
+    open: it would go on wrapping new data keys under the key this destroys.
     """
     if old_key == new_key:
         raise KeyFileError("The new master key is the same as the old one: generate a new key.")
+    _require_database(db_path)
+    with StoreLock.exclusive(Path(db_path)):
+        return _rotate(db_path, old_key, new_key, on_rewrap, retry)
+
+
+def _require_database(db_path: Path) -> None:
     if not Path(db_path).is_file():
         raise StoreError(f"No database at {db_path}: check the configured data folder.")
+
+
+def _rotate(db_path: Path, old_key: bytes, new_key: bytes, on_rewrap: RewrapHook | None,
+            retry: RetryPolicy | None) -> int:
+    if old_key == new_key:
+        raise KeyFileError("The new master key is the same as the old one: generate a new key.")
+    _require_database(db_path)
     policy = retry or RetryPolicy()
     opened = open_database(Path(db_path), old_key, policy)
     new_kek = derive_kek(new_key)
@@ -64,19 +80,21 @@ def rotate_key_file(db_path: Path, key_path: Path, *, retry: RetryPolicy | None 
     over the old key file only after the database commits, so at every moment the key that
     opens the database exists on disk. A leftover ``.new`` from an interrupted run is reused.
     """
-    old_key = load_master_key(key_path, environ={})
-    pending = key_path.with_name(key_path.name + ".new")
-    ensure_key_file(pending)
-    new_key = load_master_key(pending, environ={})
-    try:
-        count = rotate_master_key(db_path, old_key, new_key, retry=retry)
-    except WrongKeyError:
-        opened = open_database(Path(db_path), new_key, retry or RetryPolicy())
-        opened.db.close()
-        count = 0
-    pending.replace(key_path)
-    sync_dir(key_path.parent)
-    return count
+    _require_database(db_path)
+    with StoreLock.exclusive(Path(db_path)):
+        old_key = load_master_key(key_path, environ={})
+        pending = key_path.with_name(key_path.name + ".new")
+        ensure_key_file(pending)
+        new_key = load_master_key(pending, environ={})
+        try:
+            count = _rotate(db_path, old_key, new_key, None, retry)
+        except WrongKeyError:
+            opened = open_database(Path(db_path), new_key, retry or RetryPolicy())
+            opened.db.close()
+            count = 0
+        pending.replace(key_path)
+        sync_dir(key_path.parent)
+        return count
 
 
 def _rewrap(

@@ -13,6 +13,7 @@ should keep the text in memory so the user can try again. Deletions are followed
 ``wal_checkpoint(TRUNCATE)`` so freed (zeroed, ``secure_delete``) pages also leave the WAL.
 """
 
+import logging
 import secrets
 import threading
 import time
@@ -25,37 +26,55 @@ from sqlite_utils import Database
 from storage import audit, sessions, sharing
 from storage.audit import AuditEntry, utc_now
 from storage.connection import RetryPolicy, checkpoint, with_retries
-from storage.database import data_key_aad, open_database
-from storage.errors import NotAuthorised, UnknownPractitioner
+from storage.database import current_key_check, data_key_aad, open_database
+from storage.errors import KeyChangedError, NotAuthorised, TamperedError, UnknownPractitioner
+from storage.lock import StoreLock
 from storage.pseudonym import pseudonym
 from storage.records import ReflectionInfo, open_field, record_key_aad, record_key_for, seal_fields
 from storage.sharing import SharedInfo
 from storage.vault import new_key, unwrap_key, wrap_key
 
 T = TypeVar("T")
+log = logging.getLogger("schtum.store")
 
 
 class Store:
     """One open Schtum database; safe to share between threads (calls are serialised)."""
 
-    def __init__(self, db: Database, kek: bytes, pepper_secret: bytes, retry: RetryPolicy):
+    def __init__(self, db: Database, kek: bytes, pepper_secret: bytes, retry: RetryPolicy,
+                 *, key_check: bytes = b"", hold: StoreLock | None = None):
         self._db = db
         self._kek = kek
         self._pepper_secret = pepper_secret
         self._retry = retry
         self._lock = threading.RLock()
+        self._key_check = key_check or current_key_check(db)
+        self._hold = hold
 
     @classmethod
-    def open(cls, db_path: Path, master_key: bytes, *, retry: RetryPolicy | None = None) -> Self:
-        """Open or create the database; WrongKeyError (nothing written) for a wrong key."""
+    def open(cls, db_path: Path, master_key: bytes, *, retry: RetryPolicy | None = None,
+             role: str = "a Schtum process") -> Self:
+        """Open or create the database; WrongKeyError (nothing written) for a wrong key.
+
+        The store stays held open (a shared lock naming `role`) until close, so that
+        `schtum rotate-key` refuses to run under this process.
+        """
         policy = retry or RetryPolicy()
-        opened = open_database(Path(db_path), master_key, policy)
-        return cls(opened.db, opened.kek, opened.pepper_secret, policy)
+        hold = StoreLock.shared(Path(db_path), role)
+        try:
+            opened = open_database(Path(db_path), master_key, policy)
+        except BaseException:
+            hold.release()
+            raise
+        return cls(opened.db, opened.kek, opened.pepper_secret, policy,
+                   key_check=opened.key_check, hold=hold)
 
     def close(self) -> None:
         """Close the connection (SQLite folds the WAL back in when the last one closes)."""
         with self._lock:
             self._db.close()
+            if self._hold is not None:
+                self._hold.release()
 
     def __enter__(self) -> Self:
         return self
@@ -277,9 +296,19 @@ class Store:
             row = self._db.execute(
                 "SELECT wrapped_key FROM practitioners WHERE id = ?", [owner]
             ).fetchone()
-        if row is None:
-            raise UnknownPractitioner()
-        return unwrap_key(self._kek, row[0], data_key_aad(owner))
+            if row is None:
+                raise UnknownPractitioner()
+            try:
+                return unwrap_key(self._kek, row[0], data_key_aad(owner))
+            except TamperedError:
+                self._ensure_key_current()  # a rotation explains it better than tampering
+                raise
+
+    def _ensure_key_current(self) -> None:
+        """Refuse to go on under a master key that a rotation has replaced (and destroyed)."""
+        if current_key_check(self._db) != self._key_check:
+            log.error("master_key_changed: this process refuses to write; restart it")
+            raise KeyChangedError()
 
     def _fetch_owned(self, owner: str, record_id: str, columns: str) -> tuple[Any, ...]:
         with self._lock:
@@ -302,8 +331,26 @@ class Store:
             return action()
 
     def _write(self, action: Callable[[], T]) -> T:
+        """One write transaction, begun IMMEDIATE and checked against a rotated key.
+
+        The key check is read inside the transaction that writes, so a rotation cannot slip
+        in between the check and the write: either it committed first (and this refuses,
+        KeyChangedError) or it waits for this write, which it then re-wraps.
+        """
+
+        def guarded() -> T:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._ensure_key_current()
+                result = action()
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.conn.rollback()
+                raise
+            return result
+
         with self._lock:
-            return with_retries(self._retry, action)
+            return with_retries(self._retry, guarded)
 
     def _checkpoint(self) -> None:
         with self._lock:

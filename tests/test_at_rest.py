@@ -26,7 +26,8 @@ CANARIES = [
     "canary-1b9e44d0-qzx",
     "canary-5ad1c3e7-vwk",
 ]
-ALLOWED = {"schtum.db", "schtum.db-wal", "schtum.db-shm", "schtum.db-journal"}
+ALLOWED = {"schtum.db", "schtum.db-wal", "schtum.db-shm", "schtum.db-journal",
+           "schtum.db.lock", "schtum.db.users"}
 
 
 @pytest.fixture
@@ -42,8 +43,8 @@ def fragments(text: str, size: int = 8) -> set[bytes]:
 
 
 def assert_no_plaintext(folder: Path) -> None:
-    files = sorted(p for p in folder.iterdir())
-    assert {p.name for p in files} <= ALLOWED
+    assert {p.name for p in folder.iterdir()} <= ALLOWED
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
     assert any(p.name == "schtum.db" and p.stat().st_size > 0 for p in files)
     needles = {CLEAR_ID.encode(), b"telegram:"} | {f for c in CANARIES for f in fragments(c)}
     for path in files:
@@ -102,9 +103,12 @@ def test_files_created_later_by_sqlite_are_owner_only_too(tmp_path: Path, loose_
     Store.open(folder / "schtum.db", bytes(range(32))).close()
     with Store.open(folder / "schtum.db", bytes(range(32))) as store:
         store.practitioner("terminal:alice")
-        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
-    assert set(modes) >= {"schtum.db", "schtum.db-wal", "schtum.db-shm"}
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*")
+                 if p.is_file()}
+        folders = {stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*") if p.is_dir()}
+    assert set(modes) >= {"schtum.db", "schtum.db-wal", "schtum.db-shm", "schtum.db.lock"}
     assert set(modes.values()) == {0o600}
+    assert folders <= {0o700}
 
 
 def test_an_existing_loose_database_is_tightened_on_open(tmp_path: Path) -> None:
