@@ -44,10 +44,12 @@ def chat(config: Config, environ: dict[str, str], subject: str, flow_id: str | N
 
 def _reflections_word(service: Service, who: str, line: str) -> list[Reply] | None:
     """Typing `reflections` (or `reflections 2`) mid-chat lists (or opens) saved ones."""
+    from bot.terminal import ascii_number
+
     words = line.lstrip("/").split()
     if not words or words[0].casefold() != "reflections" or len(words) > 2:
         return None
-    number = int(words[1]) if len(words) == 2 and words[1].isdigit() else None
+    number = ascii_number(words[1]) if len(words) == 2 else None
     return [Reply(text, kind="info", private=True)
             for text in reflections_text(service, who, number)]
 

@@ -23,6 +23,7 @@ from flows.prompt import Prompt, Step
 from storage.anonymiser import KIND_NAMES, detect
 from storage.errors import StorageError
 from storage.store import Store
+from storage.text import normalise
 
 log = logging.getLogger("schtum.service")
 
@@ -105,6 +106,7 @@ class Service:
 
     def handle(self, who: str, given: Input) -> list[Reply]:
         """Apply one input to the practitioner's conversation and say what comes next."""
+        given = Input(given.kind, normalise(given.value))  # one form, before anything else
         conversation = self.active(who)
         if conversation is None:
             return [Reply(wording.NO_FLOW + " Start one with /dilemma or /journal.",

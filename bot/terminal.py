@@ -1,19 +1,54 @@
 """The terminal channel: one conversation, for people (numbered choices) or scripts (JSON).
 
 It only renders replies and turns typed lines into inputs; the service does the rest.
+It is also the edge where bad input stops: a line that is not UTF-8, a lone surrogate,
+JSON too deep or a number too long to convert, or digits that are not ASCII ("²") each
+get one sentence and the same question again, never a traceback or a lost reflection.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import TextIO
+import re
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TextIO
 
 from bot import wording
 from bot.messages import COMMANDS, Input, Reply
-from bot.service import Service
+from storage.text import has_surrogates
+
+if TYPE_CHECKING:
+    from bot.service import Service
 
 ParseResult = Input | str  # an input, or one sentence saying what was wrong
+
+NOT_UTF8 = "That line is not valid UTF-8 text, so it was not used; please send it again."
+LONE_SURROGATE = ("That text holds a lone surrogate escape (such as \\ud800), which is not "
+                  "a character; please send valid Unicode.")
+NOT_JSON = ('That line is not valid JSON; send {"text": …}, {"choice": …} '
+            'or {"command": …}.')
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def ascii_number(text: str) -> int | None:
+    """`text` as a number if it is ASCII digits only, else None.
+
+    `str.isdigit` accepts "²" and other digits `int` refuses, and a long run of digits
+    exceeds Python's conversion limit; any number too long to be a choice becomes
+    `sys.maxsize`, which is out of every range."""
+    if not _ASCII_DIGITS.fullmatch(text):
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else sys.maxsize
+
+
+def tolerate_bad_bytes(stream: object) -> None:
+    """Have a text stream decode invalid UTF-8 to lone surrogates (caught per line by
+    the renderers) instead of raising UnicodeDecodeError mid-conversation."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if callable(reconfigure):
+        reconfigure(errors="surrogateescape")
 
 
 class Renderer:
@@ -53,11 +88,13 @@ class HumanRenderer(Renderer):
 
     def parse(self, line: str) -> ParseResult:
         text = line.strip()
+        if has_surrogates(text):
+            return NOT_UTF8
         word = text.lstrip("/").casefold()
         if word in COMMANDS:
             return Input.command(word)
-        if text.isdigit() and self.choices:
-            number = int(text)
+        number = ascii_number(text)
+        if number is not None and self.choices:
             if 1 <= number <= len(self.choices):
                 return Input.choice(self.choices[number - 1])
             return f"Please pick a number from 1 to {len(self.choices)}."
@@ -81,24 +118,32 @@ class JsonRenderer(Renderer):
         self.show(Reply(sentence, kind="error"))
 
     def parse(self, line: str) -> ParseResult:
+        if has_surrogates(line):
+            return NOT_UTF8
         try:
             data = json.loads(line)
-        except json.JSONDecodeError:
-            return ('That line is not valid JSON; send {"text": …}, {"choice": …} '
-                    'or {"command": …}.')
+        except (ValueError, RecursionError):  # bad JSON, 5,000-digit numbers, deep nesting
+            return NOT_JSON
         if not isinstance(data, dict) or len(data) != 1:
             return "Send one object with exactly one key: text, choice or command."
         (key, value), = data.items()
         if key not in ("text", "choice", "command") or not isinstance(value, str):
             return "The key must be text, choice or command, with a string value."
+        if has_surrogates(value):
+            return LONE_SURROGATE
         if key == "command" and value not in COMMANDS:
-            return f"Unknown command '{value}'; known: {', '.join(COMMANDS)}."
+            shown = f" '{value}'" if len(value) <= 20 and value.isprintable() else ""
+            return f"Unknown command{shown}; known: {', '.join(COMMANDS)}."
         return Input(key, value)
 
 
-def run_chat(service: Service, who: str, flow_id: str, renderer: Renderer, lines: TextIO,
+def run_chat(service: Service, who: str, flow_id: str, renderer: Renderer,
+             lines: Iterable[str],
              extra: Callable[[str], list[Reply] | None] | None = None) -> bool:
-    """Run one flow until it is done (True) or the input ends first (False)."""
+    """Run one flow until it is done (True) or the input ends first (False).
+
+    Blank lines are skipped; every other line gets at least one reply."""
+    tolerate_bad_bytes(lines)
     for reply in service.begin(who, flow_id):
         renderer.show(reply)
     for line in lines:

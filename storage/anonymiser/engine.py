@@ -1,4 +1,9 @@
-"""The Anonymiser: runs every recogniser, resolves overlaps, and writes placeholders."""
+"""The Anonymiser: runs every recogniser, resolves overlaps, and writes placeholders.
+
+Text (and every extra term) is first put in the normal form of `storage.text.normalise`,
+so invisible characters cannot hide a name; a `Finding`'s offsets, and the redacted
+text, refer to that normalised text (the same as the input when it is plain ASCII).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from storage.anonymiser.placeholders import Numberer
 from storage.anonymiser.resolve import resolve
 from storage.anonymiser.tokens import capitalised, forget_context
 from storage.anonymiser.windows import clusters, digit_windows
+from storage.text import normalise
 
 _LOWER_WORD = re.compile(r"[a-z]+")
 # Bytes that are not a-z become spaces: one C-level translate and split find the words.
@@ -53,7 +59,7 @@ def _protected(text: str, low: str, words: set[str]) -> list[tuple[int, int]]:
 
 def _extra(text: str, terms: Iterable[str], names: set[str]) -> list[Span]:
     spans: list[Span] = []
-    for term in {t.strip() for t in terms if t and t.strip()}:
+    for term in {normalise(t).strip() for t in terms if t and t.strip()} - {""}:
         words = tuple(fold(w) for w in term.split())
         known = set(words) <= names
         rx = re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
@@ -95,7 +101,11 @@ class Anonymiser:
         self._lock = threading.Lock()
 
     def redact(self, text: str, extra_terms: Iterable[str] = ()) -> Redaction:
-        """Replace identifiers (and any `extra_terms`, case-insensitively) with placeholders."""
+        """Replace identifiers (and any `extra_terms`, case-insensitively) with placeholders.
+
+        Offsets in the result refer to `normalise(text)`, which is what the redaction
+        is made from."""
+        text = normalise(text)
         with self._lock:
             spans, protected = candidates(text, self._names)
             spans.extend(_extra(text, extra_terms, self._names))
@@ -116,7 +126,7 @@ class Anonymiser:
 
 
 def anonymise(text: str) -> Redaction:
-    """Redact one text with fresh numbering."""
+    """Redact one text with fresh numbering (offsets refer to `normalise(text)`)."""
     return Anonymiser().redact(text)
 
 
