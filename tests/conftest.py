@@ -15,6 +15,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "schtum-data"
     monkeypatch.setenv("SCHTUM_STORAGE_DATA_DIR", str(folder))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     for name in list(os.environ):
         if name.startswith("SCHTUM_") and name != "SCHTUM_STORAGE_DATA_DIR":
             monkeypatch.delenv(name)
