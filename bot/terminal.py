@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot import wording
 from bot.messages import COMMANDS, Input, Reply
-from storage.text import has_surrogates
+from storage.text import has_surrogates, normalise
 
 if TYPE_CHECKING:
     from bot.service import Service
@@ -87,9 +87,9 @@ class HumanRenderer(Renderer):
         self.out.write(f"Sorry: {sentence}\n\n")
 
     def parse(self, line: str) -> ParseResult:
-        text = line.strip()
-        if has_surrogates(text):
+        if has_surrogates(line):
             return NOT_UTF8
+        text = normalise(line).strip()  # so "can\u200bcel" is a command and "２" a number
         word = text.lstrip("/").casefold()
         if word in COMMANDS:
             return Input.command(word)
