@@ -7,11 +7,13 @@ generated key file), so `schtum chat` works on a fresh machine.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -20,6 +22,8 @@ from bot.errors import ConfigError
 ENV_PREFIX = "SCHTUM_"
 JURISDICTIONS = ("uk", "us")
 TRANSPORTS = ("httpx", "aiohttp")
+WEBHOOK_PORTS = (80, 88, 443, 8443)  # the only ports Telegram delivers webhooks to
+SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token accepts
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,15 @@ class Config:
 
     @property
     def key_file(self) -> Path:
+        """The configured key file, else one in the platform's config folder: never inside
+        the data folder, so a copy of the data folder is not also a copy of its key."""
         if self.storage.key_file:
             return Path(self.storage.key_file).expanduser()
+        return Path(platformdirs.user_config_dir("schtum", appauthor=False)) / "master.key"
+
+    @property
+    def legacy_key_file(self) -> Path:
+        """Where versions before 0.2 kept the embedded default's key (inside the data)."""
         return self.data_dir / "master.key"
 
     @property
@@ -165,3 +176,26 @@ def _check_values(config: Config) -> None:
         raise ConfigError(f"telegram.transport must be {' or '.join(TRANSPORTS)}.")
     if not 1 <= config.telegram.webhook_port <= 65535:
         raise ConfigError("telegram.webhook_port must be between 1 and 65535.")
+    if config.telegram.webhook_url:
+        _check_webhook_url(config.telegram.webhook_url)
+    secret = config.telegram.webhook_secret
+    if secret and not SECRET_RE.fullmatch(secret):
+        raise ConfigError("telegram.webhook_secret must be 1 to 256 of the characters A-Z, a-z, "
+                          "0-9, _ and -.")
+
+
+def _check_webhook_url(url: str) -> None:
+    """Telegram delivers only to https on ports 80, 88, 443 or 8443: say so at start-up
+    rather than let setWebhook refuse it later."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ConfigError("telegram.webhook_url is not a valid URL; it should look like "
+                          "https://bot.example.org/schtum.") from None
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError("telegram.webhook_url must be an https:// URL with a host name, e.g. "
+                          "https://bot.example.org/schtum (Telegram delivers only over HTTPS).")
+    if port is not None and port not in WEBHOOK_PORTS:
+        raise ConfigError(f"telegram.webhook_url uses port {port}, but Telegram delivers "
+                          "webhooks only to ports 80, 88, 443 or 8443.")

@@ -12,10 +12,9 @@ import logging
 import re
 import sys
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from telegram import BotCommand
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -30,8 +29,9 @@ from telegram.request import BaseRequest
 
 from bot.config import Config
 from bot.service import Service
-from bot.telegram import texts
+from bot.telegram import guard, texts, webhook
 from bot.telegram.channel import Channel
+from bot.telegram.errors import SetupError, TokenError
 from bot.telegram.handlers import Handlers
 
 log = logging.getLogger("schtum.telegram")
@@ -41,15 +41,11 @@ TRANSPORT_ENV = "SCHTUM_TELEGRAM_TRANSPORT"
 TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{8,100}")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 POOL_SIZE, POOL_TIMEOUT, CONCURRENCY = 16, 10.0, 256
+FLOOD_RETRIES = 3  # a 429 is waited out (retry_after) up to this many times, then fails
+PTB_LOGGERS = ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application",
+               "telegram.ext.AIORateLimiter")
 ServiceFactory = Callable[[], Service]
-
-
-class SetupError(Exception):
-    """The bot cannot start as configured; the message says what to do."""
-
-
-class TokenError(SetupError):
-    """The bot token is missing or malformed; the message says what to do."""
+__all__ = ["SetupError", "TokenError", "build_application", "flood_limiter", "run"]
 
 
 def bot_token(config: Config, environ: dict[str, str]) -> str:
@@ -71,7 +67,7 @@ def build_application(config: Config, environ: dict[str, str], token: str,
     """The Application with every handler registered, ready for polling or a webhook."""
     quiet_libraries()
     builder = (ApplicationBuilder().token(token).concurrent_updates(CONCURRENCY).job_queue(None)
-               .rate_limiter(rate_limiter or AIORateLimiter()))
+               .rate_limiter(rate_limiter or flood_limiter()))
     base_url = environ.get(BASE_URL_ENV) or config.telegram.base_url
     base_file_url = environ.get(BASE_FILE_URL_ENV) or config.telegram.base_file_url
     if base_url:
@@ -104,6 +100,16 @@ def build_application(config: Config, environ: dict[str, str], token: str,
     return app
 
 
+def flood_limiter(overall_max_rate: float = 30, group_max_rate: float = 20) -> AIORateLimiter:
+    """PTB's limiter, told to wait out a 429 (flood control) and try again.
+
+    With PTB's default of no retries, one 429 drops the message and the practitioner gets
+    an apology instead of their next question. The wait is Telegram's own retry_after.
+    """
+    return AIORateLimiter(overall_max_rate=overall_max_rate, group_max_rate=group_max_rate,
+                          max_retries=FLOOD_RETRIES)
+
+
 def transport(builder: ApplicationBuilder, name: str) -> ApplicationBuilder:
     """PTB's httpx transport with a small pool (default), or aiohttp when asked for.
 
@@ -127,17 +133,35 @@ def transport(builder: ApplicationBuilder, name: str) -> ApplicationBuilder:
 
 def quiet_libraries() -> None:
     """PTB logs request parameters (content) at DEBUG and httpx logs URLs (the token) at
-    INFO, so they stay above those levels whatever the configured level is."""
+    INFO, so they stay above those levels whatever the configured level is. PTB's own
+    failure logs keep their line but lose the traceback (run() says what failed)."""
     for name, level in (("telegram", logging.INFO), ("httpx", logging.WARNING),
                         ("httpcore", logging.WARNING)):
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < level:
             logger.setLevel(level)
+    for name in PTB_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, NoTraceback) for f in logger.filters):
+            logger.addFilter(NoTraceback())
+
+
+class NoTraceback(logging.Filter):
+    """Replace a log record's traceback with the exception's name (no description, which
+    may quote what was sent)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg = f"{record.msg} ({record.exc_info[0].__name__})"
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def register(app: Application, handlers: Handlers) -> None:
     """Handlers in the order they must be tried (the first match in group 0 wins)."""
     private = filters.ChatType.PRIVATE
+    # 0. Forged updates (a private chat that is not its sender's) stop here, in group -1.
+    app.add_handler(guard.handler(), group=guard.GROUP)
     # 1. Groups: refuse and leave before anything reads a group's messages.
     app.add_handler(ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.group))
@@ -168,36 +192,48 @@ def run(config: Config, environ: dict[str, str]) -> int:
     from bot.wiring import open_service
 
     def service() -> Service:
-        opened, where = open_service(config, environ, resume=True)
+        opened, where = open_service(config, environ, resume=True, role="schtum run")
         log.info("%s", where)
         return opened
 
     try:
         app = build_application(config, environ, bot_token(config, environ), service)
+        serve(app, config)
     except SetupError as problem:
         print(problem, file=sys.stderr)
         return 1
-    try:
-        serve(app, config)
-    except InvalidToken:
-        print("Telegram refused the bot token; check it with BotFather.", file=sys.stderr)
-        return 1
-    except NetworkError as problem:
-        print(f"Cannot reach the Telegram Bot API ({type(problem).__name__}); check the "
-              "network and [telegram] base_url.", file=sys.stderr)
+    except TelegramError as problem:
+        print(start_failure(problem), file=sys.stderr)
         return 1
     return 0
 
 
+def start_failure(problem: TelegramError) -> str:
+    """One sentence for a Bot API error at start-up: what failed, and what to check.
+
+    PTB raises InvalidToken for a 401 (Telegram does not know the token) and for a 404
+    (nothing answers at that address, usually a wrong base_url), and BadRequest, a
+    NetworkError, for any 400 such as a webhook URL Telegram will not use. The token
+    never appears in what is printed.
+    """
+    said = problem.message.rstrip(".")
+    if isinstance(problem, InvalidToken):
+        # Bot.initialize re-raises getMe's InvalidToken with the token in it: read the cause.
+        cause = problem.__cause__ if isinstance(problem.__cause__, TelegramError) else problem
+        if "not found" in cause.message.casefold():
+            return ("The Bot API address answered 404 Not Found: check [telegram] base_url "
+                    "(it ends in /bot, the token is added to it) and the token.")
+        return "Telegram refused the bot token (401 Unauthorized); check it with BotFather."
+    if isinstance(problem, NetworkError) and not isinstance(problem, BadRequest):
+        return (f"Cannot reach the Telegram Bot API ({type(problem).__name__}); check the "
+                "network and [telegram] base_url.")
+    return f"Telegram refused to start the bot: {said}."
+
+
 def serve(app: Application, config: Config) -> None:
-    """Polling by default; a webhook when [telegram] webhook_url is set."""
-    settings = config.telegram
-    if not settings.webhook_url:
+    """Polling by default; a webhook (always with a secret) when webhook_url is set."""
+    if not config.telegram.webhook_url:
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
         return
-    app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                    url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                    webhook_url=settings.webhook_url,
-                    secret_token=settings.webhook_secret or None,
-                    allowed_updates=ALLOWED_UPDATES)
+    app.run_webhook(**webhook.options(config, ALLOWED_UPDATES))
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .world import Recorded, World
+from .world import Fault, Recorded, World
 
 Predicate = Callable[[dict[str, Any]], bool]
 GROUP_TYPES = ("group", "supergroup")
@@ -141,8 +141,29 @@ class Driver:
 
     @property
     def errors(self) -> list[Recorded]:
-        """The requests answered with a 4xx status."""
-        return [r for r in self.requests if 400 <= r.status < 500]
+        """The requests the bot got a 4xx for by its own doing (injected faults excluded)."""
+        return [r for r in self.requests if 400 <= r.status < 500 and not r.injected]
+
+    def fail_next(self, method: str, status: int, description: str, *,
+                  retry_after: int | None = None, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with Telegram's error instead.
+
+        E.g. ``fail_next("sendMessage", 429, "Too Many Requests: retry after 1",
+        retry_after=1)`` or ``fail_next("answerCallbackQuery", 400, "Bad Request: query is
+        too old…")``. The request is recorded with ``injected=True``.
+        """
+        parameters = {"retry_after": retry_after} if retry_after is not None else None
+        with self.world.lock:
+            self.world.faults.append(Fault(method.lower(), status, description, parameters,
+                                           times))
+
+    def forge(self, kind: str, payload: dict[str, Any]) -> int:
+        """Queue any update exactly as given (no checks): what an attacker could post to a
+        webhook without its secret. Returns the update_id."""
+        with self.world.lock:
+            update_id = self.world.queue(kind, payload)
+        self._notify()
+        return update_id
 
     def messages(self, chat_id: int) -> list[dict[str, Any]]:
         """The chat's messages (user's and bot's) in order, each with a ``deleted`` flag."""

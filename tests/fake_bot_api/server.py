@@ -135,15 +135,19 @@ class FakeBotApi(Driver):
             loop.call_soon_threadsafe(changed.set)
 
     async def _handle(self, request: web.Request) -> web.Response:
-        method, params, status = "", {}, 200
+        method, params, status, injected = "", {}, 200, False
         try:
             method = self._route(request.match_info["path"])
             params = decode_params(await read_params(request))
+            fault = self.world.take_fault(method)
+            if fault is not None:
+                injected = True
+                raise ApiError(fault.status, fault.description, fault.parameters)
             result = await self._call(method, params)
             body: dict[str, Any] = {"ok": True, "result": result}
         except ApiError as err:
             status, body = err.status, err.body()
-        self.world.record(Recorded(method, params, status, body))
+        self.world.record(Recorded(method, params, status, body, injected))
         return web.Response(status=status, text=json.dumps(body),
                             content_type="application/json")
 

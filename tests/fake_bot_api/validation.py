@@ -47,13 +47,20 @@ COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 
 @dataclass
 class ApiError(Exception):
-    """A Bot API failure: the HTTP status doubles as ``error_code``, as Telegram does."""
+    """A Bot API failure: the HTTP status doubles as ``error_code``, as Telegram does.
+
+    ``parameters`` is Telegram's ResponseParameters, e.g. ``{"retry_after": 3}`` on a 429.
+    """
 
     status: int
     description: str
+    parameters: dict[str, Any] | None = None
 
     def body(self) -> dict[str, Any]:
-        return {"ok": False, "error_code": self.status, "description": self.description}
+        body = {"ok": False, "error_code": self.status, "description": self.description}
+        if self.parameters:
+            body["parameters"] = dict(self.parameters)
+        return body
 
 
 def bad_request(reason: str) -> ApiError:

@@ -32,12 +32,28 @@ class StoredMessage:
 
 @dataclass
 class Recorded:
-    """One request the server answered: what was asked and what was said back."""
+    """One request the server answered: what was asked and what was said back.
+
+    ``injected`` marks an error a test asked for (see ``Driver.fail_next``), not one the
+    bot caused.
+    """
 
     method: str
     params: dict[str, Any]
     status: int
     response: dict[str, Any]
+    injected: bool = False
+
+
+@dataclass
+class Fault:
+    """An error to answer the next ``times`` calls of ``method`` with, instead of working."""
+
+    method: str  # lower-cased
+    status: int
+    description: str
+    parameters: dict[str, Any] | None
+    times: int
 
 
 @dataclass
@@ -59,6 +75,7 @@ class World:
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     bot_events: list[dict[str, Any]] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
 
     def now(self) -> int:
         return int(time.time() + self.clock_offset)
@@ -123,6 +140,17 @@ class World:
                 if (_kind(u) in allowed if allowed else _kind(u) not in DEFAULT_EXCLUDED)
             ]
             return copy.deepcopy(chosen[:limit])
+
+    def take_fault(self, method: str) -> Fault | None:
+        """The first pending fault for ``method`` (used up after its ``times``), or None."""
+        with self.lock:
+            for fault in self.faults:
+                if fault.method == method.lower():
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.faults.remove(fault)
+                    return fault
+            return None
 
     def record(self, entry: Recorded) -> None:
         with self.lock:
