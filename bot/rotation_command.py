@@ -13,6 +13,10 @@ def rotate(config: Config, environ: dict[str, str]) -> int:
     if environ.get(MASTER_KEY_ENV):
         raise KeyFileError(f"rotate-key works on a key file; unset {MASTER_KEY_ENV}, point "
                            "[storage] key_file at the key, and run it again.")
+    from bot.wiring import move_legacy_key
+
+    if config.is_embedded_default or not config.storage.key_file:
+        move_legacy_key(config)
     count = rotate_key_file(config.db_path, config.key_file)
     print(f"Rotated the master key in {config.key_file}: {count} data key(s) re-wrapped; "
           "records were not re-encrypted. Old backups now need the old key, which is gone.")

@@ -5,6 +5,7 @@ key be detected before anything is written: for an existing database the only st
 run before the check are pragmas that do not write and plain reads.
 """
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,16 +53,36 @@ def open_database(db_path: Path, master_key: bytes, policy: RetryPolicy) -> Open
     if len(master_key) != KEY_SIZE:
         raise KeyFileError()
     kek = derive_kek(master_key)
-    make_private_dir(db_path.parent)
-    create_private_file(db_path)
-    tighten_sqlite_files(db_path)
+    try:
+        make_private_dir(db_path.parent)
+        create_private_file(db_path)
+        tighten_sqlite_files(db_path)
+    except OSError as exc:
+        raise _read_only(db_path) or StoreError(
+            f"Cannot create the database at {db_path} ({exc.strerror or 'I/O error'}): check "
+            "the data folder.") from None
     db = connect(db_path, policy)
     try:
         pepper = _prepare(db, kek, policy)
         return Opened(db, kek, pepper, current_key_check(db))
+    except StoreError as problem:
+        db.close()
+        raise _read_only(db_path) or problem from problem.__cause__
     except BaseException:
         db.close()
         raise
+
+
+def _read_only(db_path: Path) -> StoreError | None:
+    """A read-only folder or file is not damage: say what it is, if that is what it is."""
+    folder = db_path.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        return StoreError(f"The data folder {folder} is read-only: Schtum needs to write "
+                          "there; make it writable by this user (or point data_dir elsewhere).")
+    if db_path.exists() and not os.access(db_path, os.W_OK):
+        return StoreError(f"The database {db_path} is read-only: make it writable by this "
+                          "user.")
+    return None
 
 
 def check_key(db: Database, kek: bytes) -> bytes:
@@ -106,7 +127,10 @@ def _prepare(db: Database, kek: bytes, policy: RetryPolicy) -> bytes:
         ) from exc
     with_retries(policy, db.enable_wal)
     if pepper is None:
-        return with_retries(policy, lambda: _initialise(db, kek))
+        pepper = with_retries(policy, lambda: _initialise(db, kek))
+        if pepper is None:  # another process initialised it first: it is theirs to check
+            return check_key(db, kek)
+        return pepper
     with_retries(policy, lambda: migrate(db))
     return pepper
 
@@ -121,10 +145,24 @@ def _is_blank(db: Database) -> bool:
     return tables == 0
 
 
-def _initialise(db: Database, kek: bytes) -> bytes:
-    pepper_secret = new_key()
-    with db.atomic():
+def _initialise(db: Database, kek: bytes) -> bytes | None:
+    """Create schema, key check and pepper, unless another process got there first (None).
+
+    The blank check is repeated inside an IMMEDIATE transaction: several processes starting
+    on a new folder at once all see a blank file, and only the first to take the write lock
+    may initialise it; the others then open what it made.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if not _is_blank(db):
+            db.conn.rollback()
+            return None
+        pepper_secret = new_key()
         migrate(db)
         write_key_check(db, kek, pepper_secret)
         db["meta"].insert({"name": "created_at", "value": utc_now().encode()})
+        db.execute("COMMIT")
+    except BaseException:
+        db.conn.rollback()
+        raise
     return pepper_secret

@@ -6,7 +6,9 @@ file, so creating the database 0600 first keeps its companions 0600 without touc
 process-wide umask (which would race with other threads).
 """
 
+import contextlib
 import os
+import secrets
 from pathlib import Path
 
 PRIVATE_DIR_MODE = 0o700
@@ -49,6 +51,24 @@ def write_private_file(path: Path, data: bytes) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_private_file_atomically(path: Path, data: bytes) -> None:
+    """Like write_private_file, but `path` appears only complete and durable, or not at all.
+
+    The bytes go to a private temporary file in the same folder, are fsynced, and are then
+    hard-linked into place (which, unlike rename, refuses to replace an existing file), so
+    a full disk or a crash never leaves an empty or half-written key behind, and several
+    processes creating the same file at once all end up reading the one that won.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        write_private_file(temporary, data)
+        os.link(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    sync_dir(path.parent)
 
 
 def tighten_sqlite_files(db_path: Path) -> None:

@@ -9,11 +9,12 @@ counts as unset).
 import base64
 import binascii
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
 from storage.errors import KeyFileError
-from storage.files import make_private_dir, write_private_file
+from storage.files import make_private_dir, write_private_file_atomically
 from storage.vault import KEY_SIZE
 
 MASTER_KEY_ENV = "SCHTUM_MASTER_KEY"
@@ -57,8 +58,14 @@ def encode_key(key: bytes) -> bytes:
     return base64.b64encode(key) + b"\n"
 
 
+def pending_key_path(key_path: Path) -> Path:
+    """Where `schtum rotate-key` keeps the new key until the database has switched to it."""
+    return key_path.with_name(key_path.name + ".new")
+
+
 def _read_key_file(path: Path) -> bytes:
     try:
+        _check_private(path)
         raw = path.read_bytes()
     except FileNotFoundError:
         raise KeyFileError(
@@ -70,6 +77,12 @@ def _read_key_file(path: Path) -> bytes:
             f"The master key file at {path} cannot be read ({exc.strerror or 'I/O error'}): "
             "check that it is a file this user can read."
         ) from None
+    if not raw.strip():
+        raise KeyFileError(
+            f"The master key file at {path} is empty (a first start that could not finish "
+            "writing it, e.g. on a full disk, leaves one): if no data was ever saved with it, "
+            "delete it and start again; otherwise restore the key from its backup."
+        )
     key = raw if len(raw) == KEY_SIZE else _decode(raw.strip())
     if key is None:
         raise KeyFileError(
@@ -87,10 +100,21 @@ def _decode(text: bytes) -> bytes | None:
     return key if len(key) == KEY_SIZE else None
 
 
+def _check_private(path: Path) -> None:
+    """Refuse a key file others can read or write, as ssh refuses a loose private key."""
+    info = path.stat()
+    mode = stat.S_IMODE(info.st_mode)
+    if stat.S_ISREG(info.st_mode) and mode & 0o077:
+        raise KeyFileError(
+            f"The master key file at {path} is accessible to other users (mode {mode:04o}), "
+            f"so Schtum will not use it: run `chmod 600 {path}`, then start again."
+        )
+
+
 def _create_key_file(path: Path) -> bool:
     make_private_dir(path.parent)
     try:
-        write_private_file(path, encode_key(os.urandom(KEY_SIZE)))
+        write_private_file_atomically(path, encode_key(os.urandom(KEY_SIZE)))
     except FileExistsError:
         return False
     except OSError as exc:

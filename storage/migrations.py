@@ -96,16 +96,30 @@ def schema_version(db: Database) -> int:
 
 
 def migrate(db: Database) -> int:
-    """Apply every missing migration in one transaction; return the number applied."""
-    current = schema_version(db)
-    if current > LATEST_VERSION:
-        raise StoreError(
-            "This database was written by a newer version of Schtum: upgrade Schtum "
-            "before opening it."
-        )
-    pending = MIGRATIONS[current:]
-    with db.atomic():
-        for version, step in enumerate(pending, start=current + 1):
-            step(db)
-            db.execute(f"PRAGMA user_version = {version}")
+    """Apply every missing migration in one transaction; return the number applied.
+
+    The version is read inside the write transaction (begun IMMEDIATE when none is open),
+    so two processes upgrading the same database at once never both apply a step.
+    """
+    own = not db.conn.in_transaction
+    if own:
+        db.execute("BEGIN IMMEDIATE")
+    try:
+        current = schema_version(db)
+        if current > LATEST_VERSION:
+            raise StoreError(
+                "This database was written by a newer version of Schtum: upgrade Schtum "
+                "before opening it."
+            )
+        pending = MIGRATIONS[current:]
+        with db.atomic():
+            for version, step in enumerate(pending, start=current + 1):
+                step(db)
+                db.execute(f"PRAGMA user_version = {version}")
+        if own:
+            db.execute("COMMIT")
+    except BaseException:
+        if own:
+            db.conn.rollback()
+        raise
     return len(pending)

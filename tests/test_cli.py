@@ -28,6 +28,11 @@ def one_sentence(result: subprocess.CompletedProcess[str]) -> str:
     return result.stderr
 
 
+def embedded_key_file() -> Path:
+    """The embedded default's key: in the platform config folder, outside the data."""
+    return Path(os.environ["XDG_CONFIG_HOME"]) / "schtum" / "master.key"
+
+
 def folder_digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.iterdir()) if p.is_file()}
@@ -73,11 +78,12 @@ def test_rotate_key_keeps_reflections_readable_under_the_new_key(data_dir: Path)
 
     lines, _ = script_for("breach-uk")
     assert schtum("chat", "--jsonl", stdin="\n".join(lines) + "\n").returncode == 0
-    old_key = (data_dir / "master.key").read_bytes()
+    key_file = embedded_key_file()
+    old_key = key_file.read_bytes()
     rotated = schtum("rotate-key")
     assert rotated.returncode == 0, rotated.stderr
     assert "1 data key(s) re-wrapped" in rotated.stdout
-    assert (data_dir / "master.key").read_bytes() != old_key
+    assert key_file.read_bytes() != old_key
     shown = schtum("reflections", "1")
     assert shown.returncode == 0 and "[PERSON 1]" in shown.stdout
 

@@ -127,6 +127,7 @@ def test_schtum_rotate_key_refuses_while_schtum_chat_runs(tmp_path: Path) -> Non
     config.write_text(f'[storage]\ndata_dir = "{data}"\nkey_file = "{key}"\n')
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
     env.pop("SCHTUM_MASTER_KEY", None)
+    env.pop("SCHTUM_STORAGE_DATA_DIR", None)
     generate_key_file(key)
     chat = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--jsonl", "--config",
                              str(config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
