@@ -122,7 +122,10 @@ class Service:
         except InvalidAnswer as problem:
             replies = [Reply(str(problem), kind="error")] + self.current(who)
         if who in self.conversations:
-            self._persist(who)
+            # The summary is on screen: a Save pressed now must find it after a crash, so
+            # the review's snapshot is written at once, not with the next deferred flush.
+            reviewing = self.conversations[who].stage != "flow"
+            self._persist(who, deferred=False if reviewing else None)
         return replies
 
     def drop(self, who: str) -> None:
@@ -194,6 +197,8 @@ class Service:
         unsaved, self._unsaved = self._unsaved, set()
         for who in unsaved:
             self._persist(who, deferred=False)
+        if self.store is not None:
+            self.store.settle()  # older snapshot copies leave the WAL within the second
         return len(unsaved)
 
     def _persist(self, who: str, *, deferred: bool | None = None) -> None:

@@ -78,12 +78,13 @@ def with_retries(policy: RetryPolicy, action: Callable[[], T]) -> T:
     raise StoreError()  # pragma: no cover - the loop always returns or raises
 
 
-def checkpoint(db: Database) -> None:
-    """Fold the WAL into the database and truncate it, so deleted pages leave the -wal file.
+def checkpoint(db: Database) -> bool:
+    """Fold the WAL into the database and truncate it, so old pages leave the -wal file.
 
-    Best effort: a concurrent reader can keep frames alive until it finishes.
+    True when it completed; False if a reader elsewhere kept frames alive (try again).
     """
     try:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        row = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.OperationalError:
-        return
+        return False
+    return row is None or row[0] == 0

@@ -50,6 +50,7 @@ class Store:
         self._lock = threading.RLock()
         self._key_check = key_check or current_key_check(db)
         self._hold = hold
+        self._unsettled = False
 
     @classmethod
     def open(cls, db_path: Path, master_key: bytes, *, retry: RetryPolicy | None = None,
@@ -276,13 +277,33 @@ class Store:
         return sessions.open_session(self._data_key(owner), owner, found[0])
 
     def drop_session(self, owner: str) -> None:
-        """Delete the owner's snapshot, if any."""
+        """Delete the owner's snapshot, if any, and at once every older copy of it.
+
+        A snapshot holds raw answers. Its row is zeroed in the file (secure_delete), and
+        the checkpoint moves the zeroed pages into the database and truncates the WAL,
+        where every earlier version of the snapshot still sat.
+        """
         self._write(lambda: self._atomic(lambda: sessions.drop_session(self._db, owner)))
+        self._checkpoint()
 
     def purge_expired_sessions(self, now: float | None = None) -> int:
-        """Delete every expired snapshot; return how many."""
+        """Delete every expired snapshot (and their older copies in the WAL); how many."""
         moment = time.time() if now is None else now
-        return self._write(lambda: self._atomic(lambda: sessions.purge_expired(self._db, moment)))
+        count = self._write(lambda: self._atomic(lambda: sessions.purge_expired(self._db, moment)))
+        if count:
+            self._checkpoint()
+        return count
+
+    def settle(self) -> bool:
+        """Checkpoint and truncate the WAL if anything was written since the last time.
+
+        A running bot calls this every second or so: the WAL then never holds more than
+        about a second of history, so a snapshot superseded or deleted is gone from every
+        file within that time, and an idle bot's -wal file is empty. True if settled.
+        """
+        if not self._unsettled:
+            return True
+        return self._checkpoint()
 
     def audit_entries(self, owner: str | None = None) -> list[AuditEntry]:
         """Audit rows (oldest first), all or those where `owner` is actor or counterpart."""
@@ -350,8 +371,12 @@ class Store:
             return result
 
         with self._lock:
-            return with_retries(self._retry, guarded)
+            result = with_retries(self._retry, guarded)
+            self._unsettled = True
+            return result
 
-    def _checkpoint(self) -> None:
+    def _checkpoint(self) -> bool:
         with self._lock:
-            checkpoint(self._db)
+            done = checkpoint(self._db)
+            self._unsettled = not done
+            return done
