@@ -12,6 +12,7 @@ from pathlib import Path
 from bot import commands
 from bot.config import load_config
 from bot.errors import ConfigError
+from bot.process import harden
 from flows.errors import FlowError
 from storage.errors import StorageError
 
@@ -58,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return commands.flow_check(args.paths)
             return commands.flow_draw(args.flow_id)
         config = load_config(args.config, environ)
+        if args.command in ("chat", "run", "reflections"):
+            harden()  # these hold plaintext in memory: no core dumps
         if args.command == "chat":
             subject = f"terminal:{getpass.getuser()}"
             return commands.chat(config, environ, subject, args.flow, args.jsonl)
