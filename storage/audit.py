@@ -28,6 +28,11 @@ class AuditEntry:
     counterpart: str | None = None
 
 
+def utc_minute() -> str:
+    """UTC to the minute: as precise as a record's date needs to be, and no more."""
+    return datetime.now(UTC).replace(second=0, microsecond=0).isoformat(timespec="minutes")
+
+
 def utc_now() -> str:
     """ISO-8601 UTC with microseconds; sorts as text."""
     return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -11,12 +11,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.audit import utc_now
-from storage.vault import aad, open_sealed, seal
+from storage.vault import aad, open_sealed, seal_padded
 
 
 def save_settings(db: Database, data_key: bytes, owner: str, settings: dict[str, Any]) -> None:
     """Replace the owner's settings with an encrypted JSON document."""
-    blob = seal(data_key, json.dumps(settings).encode("utf-8"), aad("settings", owner))
+    blob = seal_padded(data_key, json.dumps(settings).encode("utf-8"), aad("settings", owner))
     db.execute("UPDATE practitioners SET settings = ? WHERE id = ?", [blob, owner])
 
 
@@ -36,7 +36,7 @@ def save_session(
     db["sessions"].upsert(
         {
             "owner": owner,
-            "snapshot": seal(data_key, snapshot, aad("session", owner)),
+            "snapshot": seal_padded(data_key, snapshot, aad("session", owner)),
             "expires_at": float(expires_at),
             "updated_at": utc_now(),
         },

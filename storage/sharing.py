@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage import audit
-from storage.audit import utc_now
+from storage.audit import utc_minute
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def add_share(db: Database, owner: str, record_id: str, supervisor: str, wrapped
         "record_id": record_id,
         "supervisor": supervisor,
         "wrapped_key": wrapped,
-        "created_at": utc_now(),
+        "created_at": utc_minute(),
     }
     with db.atomic():
         db["shares"].upsert(share, pk=("record_id", "supervisor"))
@@ -47,14 +47,16 @@ def remove_share(db: Database, owner: str, record_id: str, supervisor: str) -> N
         audit.record(db, owner, "unshare", record_id, supervisor)
 
 
-def find_shared(db: Database, supervisor: str, record_id: str) -> tuple[str, bytes, bytes] | None:
-    """(owner, sealed body, supervisor's wrapped key) or None if not shared with them."""
+def find_shared(db: Database, supervisor: str, record_id: str) -> tuple | None:
+    """(owner, sealed body, supervisor's wrapped key, flow id, flow version, created at),
+    or None if the record is not shared with them."""
     row = db.execute(
-        "SELECT r.owner, r.body, s.wrapped_key FROM shares s "
-        "JOIN reflections r ON r.id = s.record_id WHERE s.record_id = ? AND s.supervisor = ?",
+        "SELECT r.owner, r.body, s.wrapped_key, r.flow_id, r.flow_version, r.created_at "
+        "FROM shares s JOIN reflections r ON r.id = s.record_id "
+        "WHERE s.record_id = ? AND s.supervisor = ?",
         [record_id, supervisor],
     ).fetchone()
-    return None if row is None else (row[0], row[1], row[2])
+    return None if row is None else tuple(row)
 
 
 def shared_rows(db: Database, supervisor: str) -> list[tuple[str, ...]]:

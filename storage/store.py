@@ -24,18 +24,36 @@ from typing import Any, Self, TypeVar
 from sqlite_utils import Database
 
 from storage import audit, sessions, sharing
-from storage.audit import AuditEntry, utc_now
+from storage.audit import AuditEntry, utc_minute, utc_now
 from storage.connection import RetryPolicy, checkpoint, with_retries
 from storage.database import current_key_check, data_key_aad, open_database
 from storage.errors import KeyChangedError, NotAuthorised, TamperedError, UnknownPractitioner
 from storage.lock import StoreLock
 from storage.pseudonym import pseudonym
-from storage.records import ReflectionInfo, open_field, record_key_aad, record_key_for, seal_fields
+from storage.records import (
+    RecordMeta,
+    ReflectionInfo,
+    is_legacy,
+    open_field,
+    record_key_aad,
+    record_key_for,
+    seal_field,
+    seal_fields,
+)
 from storage.sharing import SharedInfo
 from storage.vault import new_key, unwrap_key, wrap_key
 
 T = TypeVar("T")
 log = logging.getLogger("schtum.store")
+_META = "flow_id, flow_version, created_at"
+
+
+def _open(key: bytes, field: str, record_id: str, owner: str, meta: RecordMeta,
+          sealed: bytes) -> str:
+    """Decrypt a field of the current format; a legacy one after the upgrade is a replay."""
+    if is_legacy(sealed):
+        raise TamperedError()
+    return open_field(key, field, record_id, owner, meta, sealed)
 
 
 class Store:
@@ -67,8 +85,14 @@ class Store:
         except BaseException:
             hold.release()
             raise
-        return cls(opened.db, opened.kek, opened.pepper_secret, policy,
-                   key_check=opened.key_check, hold=hold)
+        store = cls(opened.db, opened.kek, opened.pepper_secret, policy,
+                    key_check=opened.key_check, hold=hold)
+        try:
+            store._upgrade_legacy_records()
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def close(self) -> None:
         """Close the connection (SQLite folds the WAL back in when the last one closes)."""
@@ -112,13 +136,14 @@ class Store:
         """Encrypt and store an approved reflection with its audit row; return its id."""
         data_key = self._data_key(owner)
         record_id = secrets.token_hex(16)
+        meta = RecordMeta(flow_id, flow_version, utc_minute())
         row = {
             "id": record_id,
             "owner": owner,
             "flow_id": flow_id,
             "flow_version": flow_version,
-            "created_at": utc_now(),
-            **seal_fields(data_key, record_id, owner, {"title": title, "body": body}),
+            "created_at": meta.created_at,
+            **seal_fields(data_key, record_id, owner, meta, {"title": title, "body": body}),
         }
 
         def write() -> None:
@@ -143,15 +168,16 @@ class Store:
         infos = []
         for rid, flow_id, flow_version, created_at, wrapped, title in rows:
             record_key = record_key_for(data_key, wrapped, rid, owner)
-            text = open_field(record_key, "title", rid, owner, title)
+            meta = RecordMeta(flow_id, flow_version, created_at)
+            text = _open(record_key, "title", rid, owner, meta, title)
             infos.append(ReflectionInfo(rid, flow_id, flow_version, text, created_at))
         return infos
 
     def read_reflection(self, owner: str, record_id: str) -> str:
         """Decrypt one of the owner's reflections (audited); NotAuthorised otherwise."""
-        row = self._fetch_owned(owner, record_id, "wrapped_key, body")
+        row = self._fetch_owned(owner, record_id, f"wrapped_key, body, {_META}")
         record_key = record_key_for(self._data_key(owner), row[0], record_id, owner)
-        body = open_field(record_key, "body", record_id, owner, row[1])
+        body = _open(record_key, "body", record_id, owner, RecordMeta(*row[2:]), row[1])
         self._write(lambda: self._audited(owner, "read", record_id))
         return body
 
@@ -206,9 +232,9 @@ class Store:
             found = sharing.find_shared(self._db, supervisor, record_id)
         if found is None:
             raise NotAuthorised()
-        owner, body, wrapped = found
+        owner, body, wrapped, *meta = found
         key = record_key_for(self._data_key(supervisor), wrapped, record_id, supervisor)
-        text = open_field(key, "body", record_id, owner, body)
+        text = _open(key, "body", record_id, owner, RecordMeta(*meta), body)
         self._write(lambda: self._audited(supervisor, "read_shared", record_id, owner))
         return text
 
@@ -222,7 +248,8 @@ class Store:
         infos = []
         for rid, owner, flow_id, flow_version, created_at, shared_at, wrapped, title in rows:
             key = record_key_for(data_key, wrapped, rid, supervisor)
-            text = open_field(key, "title", rid, owner, title)
+            text = _open(key, "title", rid, owner, RecordMeta(flow_id, flow_version, created_at),
+                         title)
             infos.append(SharedInfo(rid, owner, flow_id, flow_version, text, created_at, shared_at))
         return infos
 
@@ -230,9 +257,10 @@ class Store:
         """Every reflection of the owner with its body, for their own export (audited)."""
         exported = []
         for info in self.list_reflections(owner):
-            row = self._fetch_owned(owner, info.id, "wrapped_key, body")
+            row = self._fetch_owned(owner, info.id, f"wrapped_key, body, {_META}")
             key = record_key_for(self._data_key(owner), row[0], info.id, owner)
-            exported.append((info, open_field(key, "body", info.id, owner, row[1])))
+            exported.append((info, _open(key, "body", info.id, owner, RecordMeta(*row[2:]),
+                                         row[1])))
 
         def write() -> None:
             with self._db.atomic():
@@ -311,6 +339,44 @@ class Store:
             return audit.entries(self._db, owner)
 
     # internals ------------------------------------------------------------------------
+
+    def _upgrade_legacy_records(self) -> int:
+        """Re-seal records written before 0.2 (unpadded, metadata not bound), once.
+
+        The record keys (and so every supervisor's wrapped copy) stay the same; only the
+        title and body are sealed again, padded and bound to their row's metadata. The
+        database then records format 2, after which a legacy field can only be a replay
+        (say, from an old backup, with its date edited) and is refused, never upgraded.
+        """
+        with self._lock:
+            done = self._db.execute(
+                "SELECT 1 FROM meta WHERE name = 'record_format' AND value = x'32'"
+            ).fetchone()
+            if done:
+                return 0
+            rows = self._db.execute(
+                f"SELECT id, owner, wrapped_key, title, body, {_META} FROM reflections "  # noqa: S608
+                "WHERE substr(title, 1, 1) = x'01' OR substr(body, 1, 1) = x'01'"
+            ).fetchall()
+        updates = []
+        for rid, owner, wrapped, title, body, *meta_row in rows:
+            meta = RecordMeta(*meta_row)
+            key = record_key_for(self._data_key(owner), wrapped, rid, owner)
+            fields = {name: seal_field(key, name, rid, owner, meta,
+                                       open_field(key, name, rid, owner, meta, sealed))
+                      for name, sealed in (("title", title), ("body", body))}
+            updates.append((fields["title"], fields["body"], rid))
+
+        def write() -> None:
+            self._db.conn.executemany(
+                "UPDATE reflections SET title = ?, body = ? WHERE id = ?", updates)
+            self._db["meta"].upsert({"name": "record_format", "value": b"2"}, pk="name")
+
+        self._write(write)
+        if updates:
+            self._checkpoint()
+            log.info("records_upgraded count=%d", len(updates))
+        return len(updates)
 
     def _data_key(self, owner: str) -> bytes:
         with self._lock:
