@@ -27,6 +27,9 @@ class Conversation:
     edits: dict[str, str] = field(default_factory=dict)
     editing: str | None = None
     last_seen: float = 0.0
+    # A channel's message ids and dates (never content), so it can still offer to delete
+    # the chat's messages after a restart.
+    tracked: list[tuple[int, float]] = field(default_factory=list)
 
     def reflection(self) -> Reflection:
         """The finished reflection with the practitioner's edits applied (plaintext)."""
@@ -49,7 +52,7 @@ class Conversation:
         return json.dumps({
             "session": self.session.snapshot(), "stage": self.stage,
             "extra": self.extra_terms, "edits": self.edits, "editing": self.editing,
-            "seen": self.last_seen,
+            "seen": self.last_seen, "tracked": self.tracked,
         }).encode()
 
     @classmethod
@@ -57,5 +60,6 @@ class Conversation:
         """Rebuild from `to_snapshot`; KeyError/ValueError/FlowError if it no longer fits."""
         data = json.loads(raw)
         engine = engine_for(data["session"]["flow"])
+        tracked = [(int(mid), float(date)) for mid, date in data.get("tracked", [])]
         return cls(engine.restore(data["session"]), data["stage"], list(data["extra"]),
-                   dict(data["edits"]), data["editing"], float(data["seen"]))
+                   dict(data["edits"]), data["editing"], float(data["seen"]), tracked)

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 
 from bot.config import load_config
 from bot.service import Service
-from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.app import ALLOWED_UPDATES, build_application, flood_limiter
 from bot.telegram.channel import Channel
 from bot.wiring import open_service
 from tests.fake_bot_api import FakeBotApi
@@ -76,7 +76,7 @@ async def running_bot(api: FakeBotApi, clock: Clock | None = None,
         return service
 
     app = build_application(config, environ, api.token, factory,
-                            rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0))
+                            rate_limiter=flood_limiter(overall_max_rate=0, group_max_rate=0))
     await app.initialize()
     assert app.post_init is not None and app.post_shutdown is not None
     await app.post_init(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -64,7 +65,12 @@ def build_application(config: Config, environ: dict[str, str], token: str,
                       open_service: ServiceFactory, *,
                       rate_limiter: AIORateLimiter | None = None,
                       request: BaseRequest | None = None) -> Application:
-    """The Application with every handler registered, ready for polling or a webhook."""
+    """The Application with every handler registered, ready for polling or a webhook.
+
+    PTB_TIMEDELTA opts into PTB's future time periods (timedelta, not int): otherwise every
+    429 builds a RetryAfter that warns about the old int form. Schtum reads none of them.
+    """
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     quiet_libraries()
     builder = (ApplicationBuilder().token(token).concurrent_updates(CONCURRENCY).job_queue(None)
                .rate_limiter(rate_limiter or flood_limiter()))

@@ -67,6 +67,27 @@ class Channel:
     def known(self, user_id: int) -> str | None:
         return self._who.get(user_id)
 
+    def chat(self, who: str, chat_id: int) -> ChatState:
+        """The practitioner's chat state; on first contact since a restart, with the
+        message ids kept encrypted (the conversation's, and any unanswered clean-up offer).
+        """
+        state = self.chats.get(who, chat_id)
+        if not state.restored:
+            state.restored = True
+            cleanup.restore(self, state)
+        return state
+
+    def keep_tracked(self, state: ChatState) -> None:
+        """Copy the tracked ids into the conversation, for its next encrypted snapshot.
+
+        Snapshots are deferred (written within a second, in one batch), so this costs a
+        list copy, not a disk write, per message.
+        """
+        conversation = self.service.conversations.get(state.who)
+        if conversation is not None:
+            conversation.tracked = list(state.tracked)
+            self.service._persist(state.who)  # no public name yet; asked for service.touch
+
     def forget_identity(self, who: str) -> None:
         """After /forget: the next update re-creates the practitioner with a fresh key."""
         for user_id in [u for u, w in self._who.items() if w == who]:
@@ -82,6 +103,7 @@ class Channel:
         message = await bot.send_message(state.chat_id, text, parse_mode=ParseMode.HTML,
                                          reply_markup=markup, protect_content=private or None)
         state.track(message.message_id, message.date.timestamp())
+        self.keep_tracked(state)
         return message
 
     async def say(self, bot: Bot, state: ChatState, text: str) -> None:

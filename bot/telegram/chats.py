@@ -1,7 +1,9 @@
-"""Per-chat state held in memory only: the lock, the live keyboard, the tracked message ids.
+"""Per-chat state held in memory: the lock, the live keyboard, the tracked message ids.
 
 Nothing here is content: message ids, dates, a choice list copied from the flow, and flags.
-It is kept out of PTB's user_data/chat_data so no persistence could ever write it out.
+It is kept out of PTB's user_data/chat_data so no persistence could ever write it out. The
+tracked ids (and a pending clean-up offer) are also kept encrypted by `cleanup.py`, so a
+restart does not forget which messages to delete.
 """
 
 from __future__ import annotations
@@ -24,15 +26,17 @@ class Shown:
 
 @dataclass(slots=True)
 class ChatState:
-    """One practitioner's private chat with the bot, for this process's lifetime."""
+    """One practitioner's private chat with the bot (`who` is their pseudonym)."""
 
     chat_id: int
+    who: str = ""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     keyboard: Shown | None = None
     tracked: list[tuple[int, float]] = field(default_factory=list)
     live: dict[str, int] = field(default_factory=dict)
     listed: list[str] = field(default_factory=list)
     told_about_edits: bool = False
+    restored: bool = False  # tracked ids and a pending offer reloaded after a restart
 
     def track(self, message_id: int, date: float) -> None:
         """Remember a message of this conversation so it can be deleted later."""
@@ -60,7 +64,7 @@ class Chats:
     def get(self, who: str, chat_id: int) -> ChatState:
         state = self._states.get(who)
         if state is None or state.chat_id != chat_id:
-            state = self._states[who] = ChatState(chat_id)
+            state = self._states[who] = ChatState(chat_id, who)
         return state
 
     def find(self, who: str) -> ChatState | None:

@@ -22,7 +22,8 @@ from bot.messages import COMMANDS, Input, Reply
 from bot.telegram import onboarding, texts
 from bot.telegram.channel import Channel
 from bot.telegram.chats import ChatState
-from bot.telegram.presses import Presses
+from bot.telegram.presses import Presses, acknowledge
+from storage.errors import StorageError
 
 log = logging.getLogger("schtum.telegram")
 Context = ContextTypes.DEFAULT_TYPE
@@ -53,11 +54,12 @@ class Handlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         who = self.channel.who(user.id)
-        state = self.channel.chats.get(who, chat.id)
+        state = self.channel.chat(who, chat.id)
         async with state.lock:
             message = update.effective_message
             if message is not None and update.message is not None:
                 state.track(message.message_id, message.date.timestamp())
+                self.channel.keep_tracked(state)
             timed_out = await self.channel.check_timeout(context.bot, state, who)
             yield Turn(context.bot, who, state, timed_out)
 
@@ -186,13 +188,9 @@ class Handlers:
         async with self.turn(update, context) as turn:
             message = query.message
             if not isinstance(message, Message):
-                await query.answer(texts.DEAD_BUTTON)
+                await acknowledge(query, texts.DEAD_BUTTON)
                 return
-
-            async def answer(given: Input) -> None:
-                await self.flow_input(turn, given)
-
-            await self.presses.handle(turn.bot, query, message, turn.who, turn.state, answer)
+            await self.presses.handle(turn.bot, query, message, turn.who, turn.state)
 
     async def edited(self, update: Update, context: Context) -> None:
         """An edit never becomes an answer; say so once per conversation."""
@@ -236,9 +234,11 @@ class Handlers:
         state = self.channel.chats.find(who) if who else None
         if state is None or not isinstance(update, Update):
             return
+        problem_said = (str(context.error) if isinstance(context.error, StorageError)
+                        else texts.SOMETHING_WRONG)  # a storage error is its own sentence
         try:
             async with state.lock:
-                replies = [Reply(texts.SOMETHING_WRONG)]
+                replies = [Reply(problem_said)]
                 if conversation is not None:
                     await self.channel.close_keyboard(context.bot, state)
                     replies += self.channel.service.current(who)

@@ -2,26 +2,35 @@
 
 A press that is stale (already answered, an old message, a double tap), forged or from
 before a restart where it can no longer apply gets a polite answerCallbackQuery and
-changes nothing.
+changes nothing. Answering the query is best effort: Telegram refuses it for a press made
+while the bot was down ("query is too old"), and the press must still count.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Awaitable, Callable
 
 from telegram import Bot, CallbackQuery, Message
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot.messages import Input
 from bot.telegram import callbacks, cleanup, onboarding, texts
 from bot.telegram.channel import Channel
 from bot.telegram.chats import ChatState
 from bot.telegram.render import keyboard, split_html, with_answer
+from storage.errors import NotAuthorised, StorageError, UnknownPractitioner
 
 log = logging.getLogger("schtum.telegram")
-Answer = Callable[[Input], Awaitable[None]]
+
+
+async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
+    """Stop the button's spinner (and show `text`), if Telegram still lets us."""
+    try:
+        await query.answer(text)
+    except TelegramError as problem:
+        log.info("press_answer_failed error=%s", type(problem).__name__)
 
 
 class Presses:
@@ -31,22 +40,22 @@ class Presses:
         self.channel = channel
 
     async def handle(self, bot: Bot, query: CallbackQuery, message: Message, who: str,
-                     state: ChatState, answer: Answer) -> None:
+                     state: ChatState) -> None:
         press = callbacks.decode(query.data)
         if press is None:
-            await query.answer(texts.DEAD_BUTTON)
+            await acknowledge(query, texts.DEAD_BUTTON)
             return
         if press.kind == callbacks.ANSWER:
-            await self.answer(bot, query, message, who, state, press, answer)
+            await self.answer(bot, query, message, who, state, press)
             return
         strict = press.kind != callbacks.JURISDICTION
         if press.kind == callbacks.OPEN:
             await self.open(bot, query, message, who, state, press.index)
             return
         if not state.accept(press.kind, message.message_id, strict=strict):
-            await query.answer(texts.DEAD_BUTTON)
+            await acknowledge(query, texts.DEAD_BUTTON)
             return
-        await query.answer()
+        await acknowledge(query)
         if press.kind == callbacks.JURISDICTION and press.index < len(texts.JURISDICTIONS):
             await onboarding.choose(self.channel, bot, state, who, message.message_id,
                                     press.index)
@@ -56,25 +65,33 @@ class Presses:
             await cleanup.answer(self.channel, bot, state, message.message_id, press.index)
 
     async def answer(self, bot: Bot, query: CallbackQuery, message: Message, who: str,
-                     state: ChatState, press: callbacks.Press, answer: Answer) -> None:
-        """A choice for the current question: show it on the message, then apply it."""
+                     state: ChatState, press: callbacks.Press) -> None:
+        """A choice for the current question: apply it, then show it on the message.
+
+        The chosen label appears on the question only once the service has returned and
+        took it (no error reply): a Save shows as done only after it is committed, and a
+        failed one leaves the summary unmarked (its buttons come back with the next reply).
+        """
         conversation = self.channel.service.active(who)
         if conversation is None:
-            await query.answer(texts.DEAD_BUTTON)
+            await acknowledge(query, texts.DEAD_BUTTON)
             return
         if callbacks.position(conversation) != press.token:
-            await query.answer(texts.STALE_BUTTON)
+            await acknowledge(query, texts.STALE_BUTTON)
             return
         shown = state.keyboard
         choices = shown.choices if shown and shown.token == press.token else self.choices(who)
         if press.index >= len(choices):
-            await query.answer(texts.STALE_BUTTON)
+            await acknowledge(query, texts.STALE_BUTTON)
             return
         label = choices[press.index]
-        await query.answer()
-        await self.channel.close_keyboard(bot, state, label, message.text_html,
-                                          message.message_id)
-        await answer(Input.choice(label))
+        await acknowledge(query)
+        await self.channel.typing(bot, state, who)
+        replies = self.channel.service.handle(who, Input.choice(label))
+        taken = not any(reply.kind == "error" for reply in replies)
+        await self.channel.close_keyboard(bot, state, label if taken else None,
+                                          message.text_html, message.message_id)
+        await self.channel.send(bot, state, who, replies)
 
     def choices(self, who: str) -> tuple[str, ...]:
         """The current question's choices (after a restart, when no keyboard is known)."""
@@ -106,7 +123,7 @@ class Presses:
         self.channel.forget_identity(who)
         log.info("practitioner_forgotten who=%s", who[:12])
         await self.channel.say(bot, state, texts.FORGOTTEN)
-        await cleanup.offer(self.channel, bot, state)
+        await cleanup.offer(self.channel, bot, state, keep=False)
 
     async def list_reflections(self, bot: Bot, state: ChatState, text: str) -> None:
         labels = tuple(f"Open {n}" for n in range(1, len(state.listed) + 1))
@@ -117,12 +134,27 @@ class Presses:
 
     async def open(self, bot: Bot, query: CallbackQuery, message: Message, who: str,
                    state: ChatState, index: int) -> None:
-        """Open one listed reflection, protected from forwarding and saving."""
+        """Open one listed reflection, protected from forwarding and saving.
+
+        A record deleted since the list was shown (or erased by /forget) gets one sentence
+        saying so; any other storage problem, its own sentence. Never a traceback.
+        """
         store = self.channel.service.store
         if (store is None or state.live.get(callbacks.OPEN) != message.message_id
                 or index >= len(state.listed)):
-            await query.answer(texts.DEAD_BUTTON)
+            await acknowledge(query, texts.DEAD_BUTTON)
             return
-        await query.answer()
-        for part in split_html(html.escape(store.read_reflection(who, state.listed[index]))):
+        await acknowledge(query)
+        try:
+            body = store.read_reflection(who, state.listed[index])
+        except (NotAuthorised, UnknownPractitioner):
+            log.info("reflection_open_gone who=%s", who[:12])
+            await self.channel.say(bot, state, texts.RECORD_GONE)
+            return
+        except StorageError as problem:
+            log.warning("reflection_open_failed who=%s error=%s", who[:12],
+                        type(problem).__name__)
+            await self.channel.say(bot, state, html.escape(str(problem)))
+            return
+        for part in split_html(html.escape(body)):
             await self.channel.send_html(bot, state, part, private=True)

@@ -96,4 +96,6 @@ CLEANUP_TOO_OLD = (" {count} older than 48 hours cannot be deleted by a bot; del
 CLEANUP_KEPT = "Kept. You can delete messages yourself at any time."
 
 NO_REFLECTIONS = "You have no saved reflections yet."
+RECORD_GONE = ("That reflection no longer exists (it was deleted, or erased with /forget); "
+               "send /reflections for the current list.")
 REFLECTIONS_HEAD = "<b>Your saved reflections</b> (newest first):"
