@@ -82,8 +82,10 @@ GROUP_REFUSAL = ("Schtum works only in private chats, because reflections are co
 FORGET_ASK = ("This destroys your encryption key, every saved reflection, your settings and "
               "any conversation in progress. It cannot be undone. Are you sure?")
 FORGET_YES, FORGET_NO = "Forget everything", "Keep my data"
-FORGOTTEN = ("Done. Everything Schtum held for you is destroyed; what a backup still holds "
-             "can no longer be read.")
+FORGOTTEN = ("Done: your key, your saved reflections, your settings and any conversation in "
+             "progress are destroyed on this server. A backup taken before now still holds "
+             "them, readable with the server's current master key, until the operator "
+             "rotates that key after the backups expire.")
 FORGET_KEPT = "Nothing was deleted."
 
 CLEANUP_OFFER = ("Telegram chats are not end-to-end encrypted, so this conversation's "
