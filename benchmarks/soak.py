@@ -159,9 +159,9 @@ async def poll(run: Run, people: dict[int, Practitioner]) -> None:
             person = people.get(event["chat"])
             if person is not None:
                 person.deliver(event)
-        kills, back = run.shared.kills, run.shared.back
-        while len(back) < len(kills) and events and events[-1]["at"] > kills[len(back)]:
-            back.append(min(e["at"] for e in events if e["at"] > kills[len(back)]))
+        down, back = run.shared.down, run.shared.back
+        while len(back) < len(down) and events and events[-1]["at"] > down[len(back)]:
+            back.append(min(e["at"] for e in events if e["at"] > down[len(back)]))
             failed_starts = 0
         now = time.monotonic()
         if now - checked > 0.1 and not run.shared.stop:
@@ -172,7 +172,7 @@ async def poll(run: Run, people: dict[int, Practitioner]) -> None:
                 run.unexpected_exits.append({"generation": run.bot.generation, "code": code,
                                              "stderr": run.bot.stderr_tail()})
                 run.bot.kill()
-                run.shared.kills.append(time.monotonic())
+                run.shared.down.append(time.monotonic())
                 if failed_starts > MAX_FAILED_STARTS:
                     raise SoakError("schtum run keeps exiting by itself: "
                                     + " | ".join(run.unexpected_exits[-1]["stderr"]))
@@ -188,7 +188,7 @@ async def chaos(run: Run, rng: random.Random, every: tuple[float, float]) -> Non
         if run.shared.over():
             return
         run.bot.kill()
-        run.shared.kills.append(time.monotonic())
+        run.shared.down.append(time.monotonic())
         run.bot.start()
 
 
@@ -324,6 +324,7 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                         tuple(args.think), tuple(args.pause))
         people = {uid: Practitioner(uid, args.seed * 1_000_003 + uid, shared) for uid in ids}
         run = Run(shared, bot, fake)
+        shared.down.append(time.monotonic())
         bot.start()
         asyncio.run(soak(run, people, args.seed, tuple(args.kill_every)))
         final_code = None
@@ -342,7 +343,7 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     scanned = scan(files, shared.canaries, ids, workdir)
     saves = count_saves(data / "schtum.db", key_file, shared.acks)
     tally = shared.tally
-    downs = [back - killed for killed, back in zip(shared.kills, shared.back, strict=False)]
+    downs = [back - down for down, back in zip(shared.down[1:], shared.back[1:], strict=False)]
     ms = 1000.0
     figures: dict[str, Any] = {
         "practitioners": args.practitioners, "seconds": round(elapsed, 1), "seed": args.seed,
@@ -361,6 +362,7 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "resumes": tally["resumes"],
         "resumes_logged_by_bot": bot_resumes(logs),
         "restarted_conversations": tally["restarted_conversations"],
+        "lost_conversations": shared.lost,
         "turns": tally["turns"],
         "turns_across_restart": tally["turns_across_restart"],
         "slowest_turns": [{"seconds": t[0], "step": t[1], "reply": t[2],
@@ -369,7 +371,7 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                            "p99": _ms(percentile(shared.first_reply, 0.99), ms)},
         "turn_latency_ms": {"p50": _ms(percentile(shared.awaited_reply, 0.5), ms),
                             "p99": _ms(percentile(shared.awaited_reply, 0.99), ms)},
-        "kills": len(shared.kills) - len(run.unexpected_exits),
+        "kills": len(shared.down) - 1 - len(run.unexpected_exits),
         "unexpected_exits": run.unexpected_exits,
         "final_stop": args.final, "final_exit_code": final_code,
         "restart_to_first_reply_s": {

@@ -61,7 +61,7 @@ class Shared:
     reply_timeout: float
     think: tuple[float, float]
     pause: tuple[float, float]
-    kills: list[float] = field(default_factory=list)   # when each bot process died
+    down: list[float] = field(default_factory=list)    # the first start, then each death
     back: list[float] = field(default_factory=list)    # the next bot's first message
     tally: Counter[str] = field(default_factory=Counter)
     first_reply: list[float] = field(default_factory=list)
@@ -69,23 +69,29 @@ class Shared:
     canaries: set[str] = field(default_factory=set)
     acks: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     slowest: list[tuple[float, str, str, float | None]] = field(default_factory=list)
+    lost: list[dict[str, Any]] = field(default_factory=list)
     stop: bool = False
 
     def over(self) -> bool:
         return self.stop or time.monotonic() >= self.deadline
 
     def generation(self, at: float) -> int:
-        """How many kills happened before `at` (so which bot process answered)."""
-        return bisect.bisect_left(self.kills, at)
+        """Which bot process was running at `at` (how many times it went down before)."""
+        return bisect.bisect_left(self.down, at)
 
     def since_back(self, at: float) -> float | None:
         """Seconds since the running bot first answered after a restart (None: first bot)."""
         earlier = [back for back in self.back if back <= at]
         return round(at - earlier[-1], 3) if earlier else None
 
+    def kill_after(self, at: float) -> float | None:
+        """Seconds from `at` to the next time the bot went down (None if it did not)."""
+        later = [down for down in self.down if down > at]
+        return round(later[0] - at, 2) if later else None
+
     def spans_kill(self, start: float, end: float) -> bool:
-        """Was the bot down (killed, not yet answering again) at any time in [start, end]?"""
-        for index, killed in enumerate(self.kills):
+        """Was the bot down (starting, or killed and not yet answering again) in [start, end]?"""
+        for index, killed in enumerate(self.down):
             back = self.back[index] if index < len(self.back) else float("inf")
             if killed <= end and back >= start:
                 return True
@@ -108,6 +114,8 @@ class Conversation:
     generation: int = 0         # which bot process showed the last question
     resumed: int = 0            # times a new bot process carried on with it
     restarts: int = 0           # times it was lost and started again
+    begun: float = 0.0          # when its first question came
+    last_question: float = 0.0
     staging: set[str] = field(default_factory=set)
     summary: set[str] = field(default_factory=set)
 
@@ -302,6 +310,12 @@ class Practitioner:
                 if conversation.questions:
                     conversation.restarts += 1
                     self.shared.tally["restarts"] += 1
+                    self.shared.lost.append({
+                        "questions_seen": conversation.questions,
+                        "seconds_since_flow_start": round(event["at"] - conversation.begun, 2),
+                        "kill_after_last_question": self.shared.kill_after(
+                            conversation.last_question),
+                        "reply": kind})
                 conversation.questions = 0
                 await asyncio.sleep(self.think())
                 self.send(conversation.flow_command)
@@ -316,7 +330,10 @@ class Practitioner:
             conversation.resumed += 1
             self.shared.tally["resumes"] += 1
         conversation.generation = generation
+        if not conversation.questions:
+            conversation.begun = event["at"]
         conversation.questions += 1
+        conversation.last_question = event["at"]
         found = set(CANARY.findall(event["text"])) if event["protected"] else set()
         if labels(event, "a") and any(label == wording.SAVE for label, _ in labels(event, "a")):
             conversation.summary = conversation.staging | found
