@@ -2,8 +2,10 @@
 
 It only renders replies and turns typed lines into inputs; the service does the rest.
 It is also the edge where bad input stops: a line that is not UTF-8, a lone surrogate,
-JSON too deep or a number too long to convert, or digits that are not ASCII ("²") each
-get one sentence and the same question again, never a traceback or a lost reflection.
+JSON too deep or with a number too long to convert, or digits `int` cannot read ("٣")
+each get one sentence and the same question again, never a traceback or a lost
+reflection. Human lines are read in normal form (`storage.text.normalise`), so "２" or
+"²" picks choice 2 and an invisible character cannot hide a command.
 """
 
 from __future__ import annotations
