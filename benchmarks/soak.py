@@ -10,9 +10,10 @@ practitioners (benchmarks/soak_people.py) running whole conversations through th
 At random moments the bot is SIGKILLed, reaped (waitpid), and started again; it must carry
 on from its encrypted snapshots. When the time is up the bot is killed once more, then:
 
-  * every byte of every file in the data folder (db, -wal, -shm, lock files), the key file
-    and the bot's captured logs is scanned for every canary the practitioners typed and
-    every Telegram user id, in UTF-8 and UTF-16-LE: there must be none;
+  * every byte of every file in the work folder (the data folder's db, -wal, -shm and lock
+    files, the key file, the bot's captured stdout and stderr, its TMPDIR) is scanned for
+    every canary the practitioners typed and every Telegram user id, in UTF-8 and
+    UTF-16-LE: there must be none;
   * the database is opened with the real key (storage.store.Store) and each practitioner's
     reflections are decrypted and matched one to one against the saves the bot
     acknowledged ("Saved, encrypted…", bot/wording.py SAVED), by the canaries the summary
@@ -123,6 +124,7 @@ def clean_environ(workdir: Path) -> dict[str, str]:
     """The caller's environment without any SCHTUM_ setting, and no real data folder."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SCHTUM_")}
     environ["XDG_DATA_HOME"] = str(workdir / "xdg")
+    environ["TMPDIR"] = str(workdir / "tmp")  # any temporary file lands where it is scanned
     environ["PYTHONUNBUFFERED"] = "1"
     return environ
 
@@ -215,41 +217,62 @@ async def soak(run: Run, people: dict[int, Practitioner], seed: int,
 
 # -- after the run ----------------------------------------------------------------------------
 
+ENCODINGS = ("utf-8", "utf-16-le")
+CANARY_PATTERNS = {
+    "utf-8": re.compile(re.escape(CANARY_PREFIX.encode()) + rb"[a-z]{%d}" % CANARY_LETTERS),
+    "utf-16-le": re.compile(re.escape(CANARY_PREFIX.encode("utf-16-le"))
+                            + rb"(?:[a-z]\x00){%d}" % CANARY_LETTERS),
+}
+
+
+def find(blob: bytes, canaries: set[str], ids: list[int]) -> tuple[Counter[str], Counter[str]]:
+    """Occurrences of typed canaries and of user ids in `blob`, by encoding.
+
+    Canaries share a prefix, so one regular expression per encoding finds all of them in
+    one pass (at any byte offset); what it finds is then checked against those typed.
+    """
+    hits: Counter[str] = Counter()
+    id_hits: Counter[str] = Counter()
+    for encoding, pattern in CANARY_PATTERNS.items():
+        for found in pattern.finditer(blob):
+            if found.group().decode(encoding) in canaries:
+                hits[encoding] += 1
+        for user_id in ids:
+            count = blob.count(str(user_id).encode(encoding))
+            if count:
+                id_hits[encoding] += count
+    return hits, id_hits
+
+
 def scan(paths: list[Path], canaries: set[str], ids: list[int], root: Path) -> dict[str, Any]:
     """Every occurrence of every canary and user id in every byte of `paths`.
 
-    Canaries share a prefix, so one regular expression per encoding finds all of them in
-    one pass; what it finds is then checked against the canaries actually typed.
+    First the scan is shown to work: a planted canary and id, once in each encoding at an
+    odd offset, must each be found twice, or the soak stops (a scan that cannot fail
+    proves nothing).
     """
-    letters = CANARY_LETTERS
-    patterns = {
-        "utf-8": re.compile(re.escape(CANARY_PREFIX.encode()) + rb"[a-z]{%d}" % letters),
-        "utf-16-le": re.compile(re.escape(CANARY_PREFIX.encode("utf-16-le"))
-                                + rb"(?:[a-z]\x00){%d}" % letters),
-    }
-    id_needles = [(str(i), enc, str(i).encode(enc)) for i in ids
-                  for enc in ("utf-8", "utf-16-le")]
-    hits: Counter[str] = Counter()
-    id_hits: Counter[str] = Counter()
+    planted = min(canaries) if canaries else CANARY_PREFIX + "x" * CANARY_LETTERS
+    probe = b"\x01" + b"|".join(str(v).encode(e) for v in (planted, ids[0]) for e in ENCODINGS)
+    seen, seen_ids = find(probe, canaries | {planted}, ids[:1])
+    if sum(seen.values()) != 2 or sum(seen_ids.values()) != 2:
+        raise SoakError(f"the scan missed a planted canary or id ({seen}, {seen_ids})")
+    where: Counter[str] = Counter()
+    id_where: Counter[str] = Counter()
     total = 0
     files: list[str] = []
     for path in paths:
         if not path.is_file():
             continue
         blob = path.read_bytes()
-        files.append(str(path.relative_to(root)))
+        name = str(path.relative_to(root))
+        files.append(name)
         total += len(blob)
-        for encoding, pattern in patterns.items():
-            for found in pattern.finditer(blob):
-                if found.group().decode(encoding) in canaries:
-                    hits[f"{files[-1]} ({encoding})"] += 1
-        for _, encoding, needle in id_needles:
-            count = blob.count(needle)
-            if count:
-                id_hits[f"{files[-1]} ({encoding})"] += count
+        hits, id_hits = find(blob, canaries, ids)
+        where.update({f"{name} ({enc})": n for enc, n in hits.items()})
+        id_where.update({f"{name} ({enc})": n for enc, n in id_hits.items()})
     return {"files": len(files), "scanned": files, "bytes": total, "canaries": len(canaries),
-            "hits": sum(hits.values()), "where": dict(hits),
-            "id_hits": sum(id_hits.values()), "id_where": dict(id_hits)}
+            "self_test": "passed", "hits": sum(where.values()), "where": dict(where),
+            "id_hits": sum(id_where.values()), "id_where": dict(id_where)}
 
 
 def count_saves(db_path: Path, key_file: Path, acks: dict[int, list[dict[str, Any]]]
@@ -306,6 +329,7 @@ def bot_resumes(logs: Path) -> int:
 def run_soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     data, keys, logs = workdir / "data", workdir / "keys", workdir / "logs"
     logs.mkdir(parents=True)
+    (workdir / "tmp").mkdir()
     key_file = keys / "master.key"
     environ = clean_environ(workdir)
     make_key(environ, key_file)
@@ -338,8 +362,7 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             bot.kill()
         fake.close()
     elapsed = time.monotonic() - started
-    files = sorted(p for p in data.rglob("*") if p.is_file()) + [key_file] \
-        + sorted(logs.glob("bot-*"))
+    files = sorted(p for p in workdir.rglob("*") if p.is_file())  # data, key, logs, tmp
     scanned = scan(files, shared.canaries, ids, workdir)
     saves = count_saves(data / "schtum.db", key_file, shared.acks)
     tally = shared.tally
@@ -417,7 +440,7 @@ def table(f: dict[str, Any], out: TextIO) -> None:
          f"after a restart {f['restart_to_first_reply_s']['mean']} s mean, "
          f"{f['restart_to_first_reply_s']['max']} s max"),
         ("canary hits", scan_["hits"], f"{scan_['canaries']} canaries in {scan_['files']} "
-         f"files, {scan_['bytes']:,} bytes, UTF-8 and UTF-16-LE"),
+         f"files, {scan_['bytes']:,} bytes, UTF-8 and UTF-16-LE; a planted one is found"),
         ("telegram ids in clear", scan_["id_hits"], ""),
         ("fake Bot API 4xx", sum(f["api"]["4xx"].values()), f"of {f['api']['requests']} "
          "requests"),
@@ -465,6 +488,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still reap the bot and fake
     if args.workdir is not None:
         workdir = args.workdir
         workdir.mkdir(parents=True, exist_ok=True)
