@@ -191,6 +191,11 @@ class Service:
             text += "\n(Optional: type skip to pass.)"
         return [Reply(text, prompt.choices, prompt.expects, prompt.progress, kind="question")]
 
+    def touch(self, who: str) -> None:
+        """Mark the conversation's snapshot for the next write (a channel changed a field
+        it keeps there, such as the ids of messages to offer deleting)."""
+        self._persist(who)
+
     def flush_snapshots(self) -> int:
         """Write the snapshots deferred by `defer_snapshots` (a channel calls this every
         second or so and at shutdown: one fsync per person per flush, not per answer)."""

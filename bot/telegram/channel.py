@@ -86,7 +86,7 @@ class Channel:
         conversation = self.service.conversations.get(state.who)
         if conversation is not None:
             conversation.tracked = list(state.tracked)
-            self.service._persist(state.who)  # no public name yet; asked for service.touch
+            self.service.touch(state.who)
 
     def forget_identity(self, who: str) -> None:
         """After /forget: the next update re-creates the practitioner with a fresh key."""
