@@ -21,6 +21,7 @@ class Prompt:
     note: str | None = None
     previous: str | None = None
     has_why: bool = False
+    multi: bool = False
 
     @property
     def done(self) -> bool:

@@ -17,6 +17,15 @@ class Answer:
     section: str
     label: str
     text: str
+    sentence: str | None = None  # the flow's own words for the option chosen, if any
+
+
+def _with_text(answer: Answer, text: str) -> Answer:
+    """An answer with new words; a sentence written around the old words is rewritten."""
+    sentence = answer.sentence
+    if sentence and answer.text and answer.text in sentence:
+        sentence = sentence.replace(answer.text, text)
+    return replace(answer, text=text, sentence=sentence)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class Reflection:
     sections: tuple[str, ...]
     sources: tuple[str, ...] = ()
     closing: str | None = None
+    style: str = "answers"
 
     @property
     def fields(self) -> dict[str, str]:
@@ -40,18 +50,31 @@ class Reflection:
 
     def with_texts(self, texts: dict[str, str]) -> Reflection:
         """The same reflection with some answers replaced (e.g. anonymised or edited)."""
-        answers = tuple(replace(a, text=texts.get(a.state, a.text)) for a in self.answers)
+        answers = tuple(_with_text(a, texts[a.state]) if a.state in texts else a
+                        for a in self.answers)
         return replace(self, answers=answers)
 
-    def summary(self) -> str:
-        """A readable account grouped under the flow's headings, with its sources."""
-        lines = [self.title, f"({self.flow_id}, version {self.flow_version})"]
+    def summary(self, date: str | None = None) -> str:
+        """A readable account grouped under the flow's headings, with its sources.
+
+        "answers" style lists each answer under its label; "document" style (a contract
+        to read to a client) gives the flow's sentences for what was chosen, as prose.
+        """
+        lines = [self.title]
+        if date:
+            lines.append(date)
+        lines.append(f"({self.flow_id}, version {self.flow_version})")
         for section in self.sections:
             entries = [a for a in self.answers if a.section == section]
+            if self.style == "document":
+                entries = [a for a in entries if a.sentence]
             if not entries:
                 continue
             lines += ["", section.upper()]
-            lines += [f"• {a.label}: {a.text or SKIPPED}" for a in entries]
+            if self.style == "document":
+                lines += [a.sentence or "" for a in entries]
+                continue
+            lines += [f"• {a.label}: {a.sentence or a.text or SKIPPED}" for a in entries]
         if self.closing:
             lines += ["", self.closing]
         if self.sources:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flows.errors import Problem
 from flows.graph import can_reach_end, find_loop, reachable
-from flows.schema import Flow, State
+from flows.schema import Condition, Flow, State
 
 MAX_BUTTON_BYTES = 64
 MAX_TEXT_CHARS = 1000
+RESERVED_LABELS = ("Done",)  # a multi-select's own button
+# Flows are channel-neutral: each channel names its own commands and controls.
+CHANNEL_WORDS = re.compile(
+    r"(?<![\w/])/[a-z]+\b|\b(buttons?|tap|click|press)\b|\btype (back|skip|why|cancel|help)\b",
+    re.IGNORECASE)
 
 
 def validate(flow: Flow) -> list[Problem]:
@@ -25,9 +31,14 @@ def validate(flow: Flow) -> list[Problem]:
         bad(None, "the flow has no end state (kind = \"end\").")
     for state in flow.states.values():
         _check_state_text(state.id, state, bad)
+        _check_conditions(flow, state, bad)
         for target in state.targets:
             if target not in flow.states:
                 bad(state.id, f"leads to '{target}', which is not a state.")
+    for state_id in flow.title_from:
+        if state_id not in flow.states or not flow.states[state_id].choices:
+            bad(None, f"'title_from' names '{state_id}', which is not a question with choices.")
+    _check_channel_words(flow, bad)
     if problems:
         return problems
     unreachable = [s for s in flow.states if s not in reachable(flow)]
@@ -43,12 +54,59 @@ def validate(flow: Flow) -> list[Problem]:
     return problems
 
 
+def _check_conditions(flow: Flow, state: State,
+                      bad: Callable[[str | None, str], None]) -> None:
+    """Every condition names a question with choices, and answers it really offers."""
+    conditions: list[tuple[str, Condition]] = []
+    if state.skip_when is not None:
+        conditions.append(("skip_when", state.skip_when))
+    conditions += [("ask_when", v.when) for v in state.ask_when]
+    conditions += [("say_when", v.when) for v in state.say_when]
+    for name, condition in conditions:
+        for other, labels in condition.wanted:
+            target = flow.states.get(other)
+            if target is None or not target.choices:
+                bad(state.id, f"'{name}' refers to '{other}', which is not a question with "
+                              "choices.")
+                continue
+            offered = {c.label for c in target.choices}
+            for label in labels:
+                if label not in offered:
+                    bad(state.id, f"'{name}' expects '{label}' from '{other}', which does not "
+                                  "offer it.")
+
+
+def _check_channel_words(flow: Flow, bad: Callable[[str | None, str], None]) -> None:
+    """A flow's words are shown in Telegram and the terminal alike: naming a /command or a
+    button would be wrong in one of them, so each channel adds its own hints."""
+    texts: list[tuple[str | None, str]] = [(None, flow.intro or ""), (None, flow.closing or "")]
+    for state in flow.states.values():
+        texts += [(state.id, t) for t in state.asks]
+        texts += [(state.id, t or "") for t in (state.why, state.guidance, state.note,
+                                                state.say, state.record)]
+        texts += [(state.id, v.text) for v in (*state.ask_when, *state.say_when)]
+        texts += [(state.id, c.say or "") for c in state.choices]
+        texts += [(state.id, c.record or "") for c in state.choices]
+    for state_id, text in texts:
+        found = CHANNEL_WORDS.search(text)
+        if found:
+            bad(state_id, f"names '{found.group(0)}': flows are shown in every channel, so "
+                          "they must not name commands or buttons.")
+
+
 def _check_state_text(state_id: str, state: State, bad: Callable[[str | None, str], None]) -> None:
     for ask in state.asks:
         if len(ask) > MAX_TEXT_CHARS:
             bad(state_id, f"the question is {len(ask)} characters; "
                           f"keep it within {MAX_TEXT_CHARS}.")
-    for name in ("why", "guidance", "note", "say"):
+    if state.kind == "multi":
+        for label in RESERVED_LABELS:
+            if any(c.label == label for c in state.choices):
+                bad(state_id, f"'{label}' is the multi-select's own button; use another label.")
+    for variant in (*state.ask_when, *state.say_when):
+        if len(variant.text) > MAX_TEXT_CHARS:
+            bad(state_id, f"a conditional text is over {MAX_TEXT_CHARS} characters.")
+    for name in ("why", "guidance", "note", "say", "record"):
         value = getattr(state, name)
         if value and len(value) > MAX_TEXT_CHARS:
             bad(state_id, f"'{name}' is {len(value)} characters; keep it within {MAX_TEXT_CHARS}.")
