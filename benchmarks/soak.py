@@ -385,7 +385,8 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "resumes": tally["resumes"],
         "resumes_logged_by_bot": bot_resumes(logs),
         "restarted_conversations": tally["restarted_conversations"],
-        "lost_conversations": shared.lost,
+        "lost_conversations": dict(Counter(lost["why"] for lost in shared.lost)),
+        "suspect_losses": [lost for lost in shared.lost if lost["why"] == "SUSPECT"][:10],
         "turns": tally["turns"],
         "turns_across_restart": tally["turns_across_restart"],
         "slowest_turns": [{"seconds": t[0], "step": t[1], "reply": t[2],
@@ -394,6 +395,8 @@ def run_soak(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                            "p99": _ms(percentile(shared.first_reply, 0.99), ms)},
         "turn_latency_ms": {"p50": _ms(percentile(shared.awaited_reply, 0.5), ms),
                             "p99": _ms(percentile(shared.awaited_reply, 0.99), ms)},
+        "save_to_saved_ms": {"p50": _ms(percentile(shared.save_reply, 0.5), ms),
+                             "p99": _ms(percentile(shared.save_reply, 0.99), ms)},
         "kills": len(shared.down) - 1 - len(run.unexpected_exits),
         "unexpected_exits": run.unexpected_exits,
         "final_stop": args.final, "final_exit_code": final_code,
@@ -430,12 +433,14 @@ def table(f: dict[str, Any], out: TextIO) -> None:
         ("saves found, not acknowledged", f["saves_found_not_acknowledged"],
          f"fine: {f['saves_found']} stored in all"),
         ("resumed conversations", f["resumed_conversations"],
-         f"{f['resumes']} resumes; the bot logged {f['resumes_logged_by_bot']}; "
-         f"{f['restarted_conversations']} lost and started again"),
+         f"{f['resumes']} resumes; the bot logged {f['resumes_logged_by_bot']}"),
+        ("lost, started again", sum(f["lost_conversations"].values()),
+         "; ".join(f"{n} {why}" for why, n in sorted(f["lost_conversations"].items()))),
         ("turns", f["turns"], f"+ {f['turns_across_restart']} across a restart"),
         ("turn latency p50 / p99", f"{f['turn_latency_ms']['p50']} / "
          f"{f['turn_latency_ms']['p99']} ms",
-         f"first reply {f['first_reply_ms']['p50']} / {f['first_reply_ms']['p99']} ms"),
+         f"first reply {f['first_reply_ms']['p50']} / {f['first_reply_ms']['p99']} ms; "
+         f"Save to Saved {f['save_to_saved_ms']['p50']} / {f['save_to_saved_ms']['p99']} ms"),
         ("kills", f["kills"], f"{len(f['unexpected_exits'])} unexpected exits; first reply "
          f"after a restart {f['restart_to_first_reply_s']['mean']} s mean, "
          f"{f['restart_to_first_reply_s']['max']} s max"),
@@ -454,6 +459,8 @@ def table(f: dict[str, Any], out: TextIO) -> None:
     for exit_ in f["unexpected_exits"]:
         print(f"  unexpected exit of bot {exit_['generation']}: code {exit_['code']}: "
               + " | ".join(exit_["stderr"]), file=out)
+    for suspect in f["suspect_losses"]:
+        print(f"  SUSPECT loss (a snapshot should have brought it back): {suspect}", file=out)
     for missing in f["missing_detail"]:
         print(f"  MISSING acknowledged save: {missing}", file=out)
     for where, count in {**scan_["where"], **scan_["id_where"]}.items():

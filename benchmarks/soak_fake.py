@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -76,6 +77,9 @@ class Tally:
 
 def serve(commands: TextIO, out: TextIO, token: str) -> None:
     from tests.fake_bot_api import FakeBotApi
+
+    # A bot SIGKILLed mid-request resets its connection; aiohttp would log a traceback.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
 
     api = FakeBotApi(token)
     outbox, tally = Outbox(), Tally()

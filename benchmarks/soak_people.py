@@ -38,6 +38,7 @@ READY = texts.READY.split("{place}")[0]
 TIMED_OUT = texts.TIMED_OUT.split("{minutes}")[0]
 NO_FLOW = wording.NO_FLOW
 OPTIONAL = "(Optional: type skip to pass.)"
+SNAPSHOT_GRACE = 1.5      # seconds: the bot flushes snapshots every second
 MAX_TIMEOUTS = 8          # silent waits in a row before giving a conversation up
 REONBOARD = 0.2           # chance of going through /start again before a conversation
 BACK, TYPE_LABEL, SKIP = 0.03, 0.1, 0.3
@@ -66,6 +67,7 @@ class Shared:
     tally: Counter[str] = field(default_factory=Counter)
     first_reply: list[float] = field(default_factory=list)
     awaited_reply: list[float] = field(default_factory=list)
+    save_reply: list[float] = field(default_factory=list)
     canaries: set[str] = field(default_factory=set)
     acks: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     slowest: list[tuple[float, str, str, float | None]] = field(default_factory=list)
@@ -115,6 +117,7 @@ class Conversation:
     resumed: int = 0            # times a new bot process carried on with it
     restarts: int = 0           # times it was lost and started again
     begun: float = 0.0          # when its first question came
+    save_pressed: bool = False
     last_question: float = 0.0
     staging: set[str] = field(default_factory=set)
     summary: set[str] = field(default_factory=set)
@@ -127,8 +130,8 @@ def labels(event: Event, prefix: str) -> list[tuple[str, str]]:
 def classify(event: Event) -> str:
     """What a bot message means to a person waiting for their next step."""
     text, fresh = event["text"], not event["edited"]
-    if not fresh:
-        return "edit"
+    if not fresh:  # a question re-rendered in place (e.g. a multi-select toggled) asks again
+        return "question" if labels(event, "a") else "edit"
     if wording.SAVED in text:
         return "saved"
     if labels(event, "j"):
@@ -202,6 +205,8 @@ class Practitioner:
             return
         self.shared.tally["turns"] += 1
         self.shared.first_reply.append(turn.first - turn.at)
+        if classify(event) == "saved":
+            self.shared.save_reply.append(event["at"] - turn.at)
         self.shared.awaited_reply.append(event["at"] - turn.at)
         self.shared.slowest.append((round(event["at"] - turn.at, 3), turn.what,
                                     classify(event), self.shared.since_back(turn.at)))
@@ -310,12 +315,7 @@ class Practitioner:
                 if conversation.questions:
                     conversation.restarts += 1
                     self.shared.tally["restarts"] += 1
-                    self.shared.lost.append({
-                        "questions_seen": conversation.questions,
-                        "seconds_since_flow_start": round(event["at"] - conversation.begun, 2),
-                        "kill_after_last_question": self.shared.kill_after(
-                            conversation.last_question),
-                        "reply": kind})
+                    self.shared.lost.append(self.describe_loss(conversation, kind))
                 conversation.questions = 0
                 await asyncio.sleep(self.think())
                 self.send(conversation.flow_command)
@@ -323,6 +323,27 @@ class Practitioner:
                 self.cleanup(event)
             elif kind == "wrong":
                 self.shared.tally["something_went_wrong_shown"] += 1
+
+    def describe_loss(self, conversation: Conversation, reply: str) -> dict[str, Any]:
+        """Why a conversation the person was in is gone (no content, only times and counts).
+
+        Lost after Save was pressed: the save committed and the kill came before the reply
+        (the soak finds it as a save not acknowledged). Lost within a second of its first
+        question: the first snapshot was not written yet (snapshots are flushed every
+        second). Anything else is suspect: a snapshot that existed did not bring it back.
+        """
+        after_first = self.shared.kill_after(conversation.begun)
+        if conversation.save_pressed:
+            why = "after Save was pressed"
+        elif after_first is not None and after_first < SNAPSHOT_GRACE:
+            why = "before its first snapshot"
+        else:
+            why = "SUSPECT"
+            self.shared.tally["suspect_losses"] += 1
+        return {"why": why, "questions_seen": conversation.questions,
+                "kill_after_first_question": after_first,
+                "kill_after_last_question": self.shared.kill_after(conversation.last_question),
+                "reply": reply}
 
     def seen_question(self, conversation: Conversation, event: Event) -> None:
         generation = self.shared.generation(event["at"])
@@ -344,6 +365,7 @@ class Practitioner:
         by_label = dict(buttons)
         if wording.SAVE in by_label:
             self.shared.tally["save_pressed"] += 1
+            conversation.save_pressed = True
             if not self.press(event, by_label[wording.SAVE]):
                 self.send("/start")
             return
