@@ -26,16 +26,18 @@ def chat(config: Config, environ: dict[str, str], subject: str, flow_id: str | N
     renderer: terminal.Renderer = (terminal.JsonRenderer(sys.stdout) if jsonl
                                    else terminal.HumanRenderer(sys.stdout))
     service, where = open_service(config, environ, resume=False, role="schtum chat")
+    service.confirm_stop = not jsonl  # a person is asked before losing answers; a script not
     try:
         who = service.who(subject)
         flow_id = flow_id or service.dilemma_flow(who)
         load_flow(flow_id)
         renderer.show(Reply(where))
         finished = terminal.run_chat(service, who, flow_id, renderer, sys.stdin,
-                                     extra=lambda line: _reflections_word(service, who, line))
+                                     extra=lambda line: _reflections_word(service, who, line),
+                                     ask_again=sys.stdin.isatty)
         if not finished:
             service.drop(who)
-            renderer.show(Reply("Left without saving. Nothing was stored.", done=True))
+            renderer.show(Reply(terminal.LEFT, done=True))
         return 0
     finally:
         if service.store:
@@ -45,40 +47,60 @@ def chat(config: Config, environ: dict[str, str], subject: str, flow_id: str | N
 def _reflections_word(service: Service, who: str, line: str) -> list[Reply] | None:
     """Typing `reflections` (or `reflections 2`) mid-chat lists (or opens) saved ones."""
     from bot.terminal import ascii_number
+    from storage.text import normalise
 
-    words = line.lstrip("/").split()
+    words = normalise(line).lstrip("/").split()  # "reflections ²" reads as 2, as choices do
     if not words or words[0].casefold() != "reflections" or len(words) > 2:
         return None
     number = ascii_number(words[1]) if len(words) == 2 else None
-    return [Reply(text, kind="info", private=True)
-            for text in reflections_text(service, who, number)]
+    if len(words) == 2 and number is None:
+        return [Reply("Type reflections, or reflections and a number from the list.",
+                      kind="error")]
+    try:
+        texts = reflections_text(service, who, number)
+    except LookupError as missing:
+        return [Reply(str(missing), kind="error")]
+    return [Reply(text, kind="info", private=True) for text in texts]
 
 
-def reflections_text(service: Service, who: str, number: int | None) -> list[str]:
-    """The practitioner's own saved reflections: a numbered list, or one in full."""
+IN_CHAT, ON_COMMAND_LINE = "type reflections N", "run schtum reflections N"
+
+
+def reflections_text(service: Service, who: str, number: int | None,
+                     how: str = IN_CHAT) -> list[str]:
+    """The practitioner's own saved reflections: a numbered list, or one in full.
+
+    `how` names the way to open one where the list is shown (inside `schtum chat`, or
+    at the shell). Raises LookupError with one sentence for a number not in the list."""
     assert service.store is not None
     items = service.store.list_reflections(who)
+    if number is not None and not 1 <= number <= len(items):
+        have = f"you have {len(items)}" if items else "you have none yet"
+        raise LookupError(f"There is no reflection {number}; {have}.")
     if not items:
         return ["You have no saved reflections yet."]
     if number is None:
         lines = [f"{n}. {item.created_at[:16].replace('T', ' ')} · {item.title}"
                  for n, item in enumerate(items, 1)]
         return ["Your saved reflections (newest first):\n" + "\n".join(lines)
-                + "\nType reflections N to open one."]
-    if not 1 <= number <= len(items):
-        return [f"There is no reflection {number}; you have {len(items)}."]
+                + f"\nTo open one, {how}."]
     return [service.store.read_reflection(who, items[number - 1].id)]
 
 
 def reflections(config: Config, environ: dict[str, str], subject: str,
                 number: int | None) -> int:
-    """`schtum reflections [N]`."""
+    """`schtum reflections [N]`; a number not in the list exits 1."""
     from bot.wiring import open_service
 
     service, _ = open_service(config, environ, resume=False,
                               role="schtum reflections")
     try:
-        for text in reflections_text(service, service.who(subject), number):
+        try:
+            texts = reflections_text(service, service.who(subject), number, ON_COMMAND_LINE)
+        except LookupError as missing:
+            print(f"schtum: {missing}", file=sys.stderr)
+            return 1
+        for text in texts:
             print(text)
         return 0
     finally:

@@ -20,7 +20,7 @@ import platformdirs
 from bot.errors import ConfigError
 
 ENV_PREFIX = "SCHTUM_"
-JURISDICTIONS = ("uk", "us")
+JURISDICTIONS = ("uk", "scotland", "ni", "us")  # uk: England and Wales (breach-uk)
 TRANSPORTS = ("httpx", "aiohttp")
 WEBHOOK_PORTS = (80, 88, 443, 8443)  # the only ports Telegram delivers webhooks to
 SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token accepts

@@ -30,6 +30,13 @@ class Conversation:
     # A channel's message ids and dates (never content), so it can still offer to delete
     # the chat's messages after a restart.
     tracked: list[tuple[int, float]] = field(default_factory=list)
+    held: str | None = None  # words typed where an option was expected, kept for later
+    paused: str | None = None  # the stage to return to if "stop?" is answered no
+
+    @property
+    def answered(self) -> int:
+        """How many questions have been answered: what stopping now would lose."""
+        return len(self.session.history)
 
     def reflection(self) -> Reflection:
         """The finished reflection with the practitioner's edits applied (plaintext)."""
@@ -52,7 +59,8 @@ class Conversation:
         return json.dumps({
             "session": self.session.snapshot(), "stage": self.stage,
             "extra": self.extra_terms, "edits": self.edits, "editing": self.editing,
-            "seen": self.last_seen, "tracked": self.tracked,
+            "seen": self.last_seen, "tracked": self.tracked, "held": self.held,
+            "paused": self.paused,
         }).encode()
 
     @classmethod
@@ -62,4 +70,5 @@ class Conversation:
         engine = engine_for(data["session"]["flow"])
         tracked = [(int(mid), float(date)) for mid, date in data.get("tracked", [])]
         return cls(engine.restore(data["session"]), data["stage"], list(data["extra"]),
-                   dict(data["edits"]), data["editing"], float(data["seen"]), tracked)
+                   dict(data["edits"]), data["editing"], float(data["seen"]), tracked,
+                   data.get("held"), data.get("paused"))

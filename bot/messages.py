@@ -36,7 +36,9 @@ class Reply:
     """One bot message. `expects` says what may come next ("none" for information only).
 
     `private` marks text that holds the practitioner's content (summaries), so a channel
-    can protect it (Telegram's protect_content) and never log it.
+    can protect it (Telegram's protect_content) and never log it. `optional` (the question
+    may be skipped) and `keep` (an empty answer keeps the earlier one) are facts, not
+    words: each channel says them in its own terms (a command, a button, a key).
     """
 
     text: str
@@ -44,5 +46,7 @@ class Reply:
     expects: str = "none"
     progress: tuple[int, int] | None = None
     done: bool = False
-    kind: str = "info"  # question | info | warning | error | summary | why | help
+    kind: str = "info"  # question | intro | no_flow | info | warning | error | summary | …
     private: bool = False
+    optional: bool = False
+    keep: bool = False

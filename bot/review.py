@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot import wording
 from bot.conversation import Conversation
 from bot.messages import Input, Reply
+from flows.reflection import Reflection
 from storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ class Review:
 
     def enter(self, conversation: Conversation) -> list[Reply]:
         conversation.stage = "review"
-        return [Reply(wording.REVIEW_INTRO)] + self._summary(conversation)
+        document = conversation.session.flow.style == "document"
+        intro = wording.REVIEW_INTRO_DOCUMENT if document else wording.REVIEW_INTRO
+        return [Reply(intro)] + self._summary(conversation)
 
     def show_stage(self, conversation: Conversation) -> list[Reply]:
         """Repeat what the current review stage is waiting for."""
@@ -94,7 +97,7 @@ class Review:
         try:
             store.save_reflection(who, flow_id=anonymised.flow_id,
                                   flow_version=anonymised.flow_version,
-                                  title=anonymised.title, body=anonymised.summary())
+                                  title=anonymised.title, body=self._text(anonymised))
         except StorageError as problem:
             log.error("reflection_save_failed who=%s error=%s", who[:12], type(problem).__name__)
             return [Reply(wording.SAVE_FAILED.format(reason=str(problem)), kind="error")] \
@@ -103,9 +106,13 @@ class Review:
         log.info("reflection_saved who=%s", who[:12])
         return [Reply(wording.SAVED, done=True)]
 
-    @staticmethod
-    def _summary(conversation: Conversation) -> list[Reply]:
-        return [Reply(conversation.anonymised().summary(), wording.REVIEW_CHOICES, "choice",
+    def _text(self, reflection: Reflection) -> str:
+        """The record as stored and shown: dated today, in the flow's own convention."""
+        locale = self.service.engine(reflection.flow_id).flow.locale
+        return reflection.summary(wording.record_date(self.service.clock(), locale))
+
+    def _summary(self, conversation: Conversation) -> list[Reply]:
+        return [Reply(self._text(conversation.anonymised()), wording.REVIEW_CHOICES, "choice",
                       kind="summary", private=True)]
 
     def _pick_answer(self, conversation: Conversation) -> list[Reply]:

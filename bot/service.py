@@ -16,7 +16,7 @@ from bot import wording
 from bot.conversation import Conversation
 from bot.messages import Input, Reply
 from bot.review import Review
-from flows.engine import Engine
+from flows.engine import MAX_ANSWER_CHARS, PICKED, Engine
 from flows.errors import FlowError, InvalidAnswer
 from flows.loader import load_flow
 from flows.prompt import Prompt, Step
@@ -33,7 +33,8 @@ class Service:
 
     def __init__(self, store: Store | None, *, jurisdiction: str = "uk",
                  timeout_seconds: float = 1800, resume: bool = False,
-                 clock: Callable[[], float] = time.time, defer_snapshots: bool = False) -> None:
+                 clock: Callable[[], float] = time.time, defer_snapshots: bool = False,
+                 confirm_stop: bool = False) -> None:
         self.store = store
         self.jurisdiction = jurisdiction
         self.timeout = timeout_seconds
@@ -43,6 +44,7 @@ class Service:
         self._engines: dict[str, Engine] = {}
         self.review = Review(self)
         self.defer_snapshots = defer_snapshots
+        self.confirm_stop = confirm_stop  # people (not scripts) are asked before losing work
         self._unsaved: set[str] = set()
 
     # -- identity and flows -------------------------------------------------------
@@ -74,8 +76,8 @@ class Service:
         log.info("flow_started flow=%s who=%s", flow_id, who[:12])
         flow = engine.flow
         intro = flow.title + (f"\n\n{flow.intro}" if flow.intro else "")
-        intro += f"\n\n{wording.NOT_ADVICE}\nType back, skip, why, cancel or help at any time."
-        replies = [Reply(intro)] + self._question(conversation.session.prompt())
+        intro += f"\n\n{wording.NOT_ADVICE}"
+        replies = [Reply(intro, kind="intro")] + self._question(conversation.session.prompt())
         self._persist(who)
         return replies
 
@@ -99,21 +101,24 @@ class Service:
         """Show again where the practitioner is (after a restart, an error or a stray edit)."""
         conversation = self.active(who)
         if conversation is None:
-            return [Reply(wording.NO_FLOW)]
+            return [Reply(wording.NO_FLOW, kind="no_flow")]
+        if conversation.stage == "stopping":
+            return self._ask_stop(conversation)
         if conversation.stage != "flow":
             return self.review.show_stage(conversation)
-        return self._question(conversation.session.prompt())
+        return self._question(conversation.session.prompt(), conversation.held)
 
     def handle(self, who: str, given: Input) -> list[Reply]:
         """Apply one input to the practitioner's conversation and say what comes next."""
         given = Input(given.kind, normalise(given.value))  # one form, before anything else
         conversation = self.active(who)
         if conversation is None:
-            return [Reply(wording.NO_FLOW + " Start one with /dilemma or /journal.",
-                          done=True)]
+            return [Reply(wording.NO_FLOW, kind="no_flow", done=True)]
         conversation.last_seen = self.clock()
         try:
-            if given.kind == "command":
+            if conversation.stage == "stopping" and given.kind != "command":
+                replies = self._stop_answered(who, conversation, given.value)
+            elif given.kind == "command":
                 replies = self._command(who, conversation, given.value)
             elif conversation.stage != "flow":
                 replies = self.review.handle(who, conversation, given)
@@ -139,16 +144,42 @@ class Service:
 
     def _answer(self, who: str, conversation: Conversation, given: Input) -> list[Reply]:
         session = conversation.session
-        expects = session.prompt().expects
-        if given.kind == "text" and expects == "choice":
-            given = Input.choice(given.value)
-        step = session.answer(given.value)
-        replies = []
-        if given.kind == "text" and given.value.strip():
-            kinds = [KIND_NAMES.get(f.kind, "an identifying detail") for f in detect(given.value)]
+        prompt = session.prompt()
+        if given.kind == "text" and prompt.expects == "choice":
+            matched = self._as_choice(conversation, prompt, given.value)
+            if matched is None:
+                return [Reply(wording.HELD, kind="error")] + self.current(who)
+            given = matched
+        replies: list[Reply] = []
+        value = given.value
+        if given.kind == "text" and prompt.expects != "choice":
+            if not value.strip() and conversation.held and not prompt.previous:
+                value = conversation.held  # the words typed earlier, accepted now
+            if len(value) > MAX_ANSWER_CHARS:
+                return [Reply(wording.TOO_LONG.format(length=len(value),
+                                                      limit=MAX_ANSWER_CHARS), kind="error"),
+                        Reply(value, kind="held", private=True)] + self.current(who)
+        step = session.answer(value)
+        if given.kind == "text" and prompt.expects != "choice":
+            conversation.held = None
+        if given.kind == "text" and value.strip():
+            kinds = [KIND_NAMES.get(f.kind, "an identifying detail") for f in detect(value)]
             if kinds:
                 replies.append(Reply(wording.identifier_warning(kinds), kind="warning"))
         return replies + self._after_step(who, conversation, step)
+
+    @staticmethod
+    def _as_choice(conversation: Conversation, prompt: Prompt, typed: str) -> Input | None:
+        """Typed text where an option is expected: the option it names, or None after
+        keeping the words (a sentence meant for a question that did not come) for later."""
+        wanted = typed.strip().casefold()
+        bare = [c.removeprefix(PICKED) for c in prompt.choices]
+        if wanted in {c.casefold() for c in (*prompt.choices, *bare)}:
+            return Input.choice(typed)
+        if len(typed.split()) >= 3:
+            conversation.held = typed.strip()
+            return None
+        return Input.choice(typed)  # a short slip: the engine lists the options
 
     def _after_step(self, who: str, conversation: Conversation, step: Step) -> list[Reply]:
         replies = [Reply(step.reply)] if step.reply else []
@@ -162,34 +193,59 @@ class Service:
     def _command(self, who: str, conversation: Conversation, name: str) -> list[Reply]:
         session = conversation.session
         if name == "cancel":
-            self.drop(who)
-            log.info("flow_cancelled who=%s", who[:12])
-            return [Reply(wording.CANCELLED, done=True)]
+            if self.confirm_stop and conversation.stage != "stopping" and (
+                    conversation.answered > 2):
+                conversation.paused, conversation.stage = conversation.stage, "stopping"
+                return self._ask_stop(conversation)
+            return self._stop(who)
+        if conversation.stage == "stopping":
+            return self._stop_answered(who, conversation, wording.STOP_NO)
         if name == "help":
             return [Reply(wording.HELP, kind="help")] + self.current(who)
         if conversation.stage != "flow":
             if name == "back" and conversation.stage == "review":
                 conversation.stage = "flow"
-                return self._question(session.back())
+                return self._question(session.back(), conversation.held)
             return self.review.command(conversation, name)
         if name == "back":
-            return self._question(session.back())
+            return self._question(session.back(), conversation.held)
         if name == "skip":
             return self._after_step(who, conversation, session.skip())
         if name == "why":
-            return [Reply(session.why(), kind="why")] + self._question(session.prompt())
+            return [Reply(session.why(), kind="why")] + self.current(who)
         return [Reply(f"'{name}' is not a command here.", kind="error")] + self.current(who)
 
+    def _stop(self, who: str) -> list[Reply]:
+        self.drop(who)
+        log.info("flow_cancelled who=%s", who[:12])
+        return [Reply(wording.CANCELLED, done=True)]
+
     @staticmethod
-    def _question(prompt: Prompt) -> list[Reply]:
+    def _ask_stop(conversation: Conversation) -> list[Reply]:
+        return [Reply(wording.STOP_ASK.format(count=conversation.answered),
+                      wording.STOP_CHOICES, "choice", kind="question")]
+
+    def _stop_answered(self, who: str, conversation: Conversation, value: str) -> list[Reply]:
+        """The answer to "stop now?": only an explicit yes discards the work."""
+        if value.strip().casefold() in (wording.STOP_YES.casefold(), "yes", "y"):
+            return self._stop(who)
+        conversation.stage, conversation.paused = conversation.paused or "flow", None
+        return [Reply(wording.CARRY_ON)] + self.current(who)
+
+    @staticmethod
+    def _question(prompt: Prompt, held: str | None = None) -> list[Reply]:
         text = prompt.text
         if prompt.note:
             text += f"\n({prompt.note})"
+        typed = prompt.expects in ("text", "optional_text")
+        offered = held if typed and held and not prompt.previous else None
         if prompt.previous:
             text += f"\nEarlier you answered: {prompt.previous}"
-        if prompt.expects == "optional_text":
-            text += "\n(Optional: type skip to pass.)"
-        return [Reply(text, prompt.choices, prompt.expects, prompt.progress, kind="question")]
+        elif offered:
+            text += "\n" + wording.HELD_OFFER.format(text=offered)
+        return [Reply(text, prompt.choices, prompt.expects, prompt.progress, kind="question",
+                      optional=prompt.expects == "optional_text",
+                      keep=typed and bool(prompt.previous or offered))]
 
     def touch(self, who: str) -> None:
         """Mark the conversation's snapshot for the next write (a channel changed a field

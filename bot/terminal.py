@@ -53,12 +53,26 @@ def tolerate_bad_bytes(stream: object) -> None:
         reconfigure(errors="surrogateescape")
 
 
+# The terminal's own words for what a reply only states as a fact (flows name no commands).
+INTRO_HINT = "Type back, skip, why, cancel or help at any time."
+OPTIONAL_HINT = "(Optional: type skip to pass.)"
+KEEP_HINT = "(Press Enter to keep it, or type a new answer.)"
+NO_FLOW_HINT = "Run schtum chat to start one."
+HELD_HEAD = "Your answer, to shorten:"
+LEAVE_ASK = ("Input ended. Leave now and lose your {count} answers? Type yes to leave, or "
+             "anything else to carry on.")
+LEFT = "Left without saving. Nothing was stored."
+
+
 class Renderer:
     """How replies look and how a line becomes an input; one per output style."""
+
+    people = False  # a person at a keyboard (asked before losing work), not a script
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.choices: tuple[str, ...] = ()
+        self.keeps = False  # the question on screen keeps its earlier answer on Enter
 
     def show(self, reply: Reply) -> None:
         raise NotImplementedError
@@ -71,17 +85,23 @@ class Renderer:
 
 
 class HumanRenderer(Renderer):
-    """Plain text: progress, the question, numbered choices, a prompt."""
+    """Plain text: progress, the question, numbered choices, the terminal's own hints."""
+
+    people = True
 
     def show(self, reply: Reply) -> None:
         lines = []
         if reply.progress:
             lines.append(f"[{wording.progress_text(reply.progress)}]")
-        prefix = {"warning": "Note: ", "error": "Sorry: "}.get(reply.kind, "")
-        lines.append(prefix + reply.text)
+        prefix = {"warning": "Note: ", "error": "Sorry: ", "held": f"{HELD_HEAD}\n"}
+        lines.append(prefix.get(reply.kind, "") + reply.text)
         lines += [f"  {n}. {label}" for n, label in enumerate(reply.choices, 1)]
+        lines += [hint for hint, wanted in (
+            (INTRO_HINT, reply.kind == "intro"), (NO_FLOW_HINT, reply.kind == "no_flow"),
+            (OPTIONAL_HINT, reply.optional), (KEEP_HINT, reply.keep)) if wanted]
         if reply.choices or reply.expects != "none":
             self.choices = reply.choices
+            self.keeps = reply.keep
         self.out.write("\n".join(lines) + "\n\n")
         self.out.flush()
 
@@ -115,6 +135,8 @@ class JsonRenderer(Renderer):
             obj["error"] = reply.text
         self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         self.out.flush()
+        if reply.choices or reply.expects != "none":
+            self.keeps = reply.keep
 
     def error(self, sentence: str) -> None:
         self.show(Reply(sentence, kind="error"))
@@ -141,17 +163,39 @@ class JsonRenderer(Renderer):
 
 def run_chat(service: Service, who: str, flow_id: str, renderer: Renderer,
              lines: Iterable[str],
-             extra: Callable[[str], list[Reply] | None] | None = None) -> bool:
+             extra: Callable[[str], list[Reply] | None] | None = None,
+             ask_again: Callable[[], bool] = lambda: False) -> bool:
     """Run one flow until it is done (True) or the input ends first (False).
 
-    Blank lines are skipped; every other line gets at least one reply."""
+    Blank lines are skipped, except where Enter keeps an earlier answer; every other line
+    gets at least one reply. When the input ends, a person with more than two answers is
+    asked before they are lost, if `ask_again()` says more input can come (a terminal,
+    where Ctrl-D is not the end); a script's input simply ends."""
     tolerate_bad_bytes(lines)
     for reply in service.begin(who, flow_id):
         renderer.show(reply)
+    while True:
+        if _converse(service, who, renderer, lines, extra):
+            return True
+        conversation = service.active(who)
+        if not (renderer.people and conversation and conversation.answered > 2
+                and ask_again()):
+            return False
+        renderer.show(Reply(LEAVE_ASK.format(count=conversation.answered),
+                            expects="text", kind="question"))
+        answer = next(iter(lines), "").strip().casefold()
+        if answer in ("yes", "y", ""):
+            return False
+        for reply in service.current(who):
+            renderer.show(reply)
+
+
+def _converse(service: Service, who: str, renderer: Renderer, lines: Iterable[str],
+              extra: Callable[[str], list[Reply] | None] | None) -> bool:
     for line in lines:
-        if not line.strip():
+        if not line.strip() and not renderer.keeps:
             continue
-        handled = extra(line.strip()) if extra else None
+        handled = extra(line.strip()) if extra and line.strip() else None
         if handled is not None:
             for reply in handled + service.current(who):
                 renderer.show(reply)

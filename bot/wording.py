@@ -21,8 +21,12 @@ HELP = (
 )
 
 REVIEW_INTRO = (
-    "Here is your reflection with identifying details replaced. Nothing is stored until "
+    "Here is your record with identifying details replaced. Nothing is stored until "
     "you choose Save. Check it: anything still identifying?"
+)
+REVIEW_INTRO_DOCUMENT = (
+    "Here is the text for your new clients, with any identifying details replaced. Nothing "
+    "is stored until you choose Save. Read it as a client would: is it clear and true?"
 )
 SAVED = "Saved, encrypted. Only this anonymised summary is kept."
 DISCARDED = "Discarded. Nothing was stored."
@@ -35,6 +39,17 @@ SAVE_FAILED = ("Saving failed: {reason} Your summary is still here; choose Save 
                "again, or Discard.")
 NO_STORE = "This session has no encrypted store, so the summary was not kept."
 NO_FLOW = "There is no conversation in progress."
+STOP_ASK = "Stop now? Your {count} answers would be discarded and nothing stored."
+STOP_YES, STOP_NO = "Yes, stop and discard", "No, carry on"
+STOP_CHOICES = (STOP_YES, STOP_NO)
+CARRY_ON = "Carrying on where you were."
+HELD = ("That question needs one of the options, so your words were not used as an "
+        "answer. They are kept: the next question that asks for your own words will offer "
+        "them.")
+HELD_OFFER = "You typed earlier: {text}"
+TOO_LONG = ("That answer is {length:,} characters, over the limit of {limit:,}, so it was "
+            "not used. Here it is, to shorten and send again:")
+STEP_BACK_FIRST = "You are in the review; go back first to change an answer."
 
 
 def identifier_warning(kind_names: Iterable[str]) -> str:
@@ -46,6 +61,17 @@ def identifier_warning(kind_names: Iterable[str]) -> str:
     pronoun = "it" if len(names) == 1 else "them"
     return (f"That looks like {listed}: you might rephrase without {pronoun}. "
             "Schtum will replace identifying details in the summary either way.")
+
+
+def record_date(moment: float, locale: str) -> str:
+    """The date a record carries, in its flow's convention (30 November 2026 / November
+    30, 2026), in UTC so the same instant gives the same date everywhere."""
+    from datetime import UTC, datetime
+
+    day = datetime.fromtimestamp(moment, UTC)
+    if locale == "en-US":
+        return f"{day:%B} {day.day}, {day.year}"
+    return f"{day.day} {day:%B %Y}"
 
 
 def progress_text(progress: tuple[int, int] | None) -> str:

@@ -145,7 +145,7 @@ class Person:
         data = dict(buttons(event))[label]
         return self.api.user_presses(self.user_id, event["message_id"], data)
 
-    async def onboard(self, place: str = "United Kingdom") -> None:
+    async def onboard(self, place: str = "England and Wales") -> None:
         self.send("/start")
         welcome = await self.expect("Welcome to Schtum")
         self.press(welcome, place)

@@ -50,7 +50,7 @@ async def test_schtum_run_saves_a_reflection_and_stops_cleanly_on_sigterm(
         person = Person(api, USER)
         person.send("/start")
         welcome = await person.expect("Welcome to Schtum", timeout=START_TIMEOUT)
-        person.press(welcome, "United Kingdom")
+        person.press(welcome, "England and Wales")
         person.send("/journal")
         question = await person.question()
         while not any(label == "Save" for label, _ in buttons(question)):

@@ -52,6 +52,7 @@ class Channel:
         costs no fsync; a crash loses at most the last second's position, never a save.
         """
         service.defer_snapshots = True
+        service.confirm_stop = True  # a person on a phone is asked before losing answers
         self.service = service
         self.clock = service.clock
 

@@ -19,7 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.messages import COMMANDS, Input, Reply
-from bot.telegram import onboarding, texts
+from bot.telegram import callbacks, onboarding, texts
 from bot.telegram.channel import Channel
 from bot.telegram.chats import ChatState
 from bot.telegram.presses import Presses, acknowledge
@@ -96,7 +96,8 @@ class Handlers:
                 await self.show_current(turn)
                 return
             if not onboarding.onboarded(self.channel, turn.who):
-                await onboarding.welcome(self.channel, turn.bot, turn.state)
+                await onboarding.welcome(self.channel, turn.bot, turn.state,
+                                         wanted=FLOW_COMMANDS.get(name) or "dilemma")
                 return
             flow_id = FLOW_COMMANDS.get(name) or self.channel.service.dilemma_flow(turn.who)
             turn.state.told_about_edits = False
@@ -169,17 +170,27 @@ class Handlers:
             if turn.timed_out:
                 return
             if self.channel.service.active(turn.who) is None:
-                text = texts.NO_FLOW
                 if not onboarding.onboarded(self.channel, turn.who):
-                    await onboarding.welcome(self.channel, turn.bot, turn.state)
+                    await self.onboarding_text(turn, typed)
                     return
-                await self.channel.say(turn.bot, turn.state, text)
+                await self.channel.say(turn.bot, turn.state, texts.NO_FLOW)
                 return
             shown = turn.state.keyboard
             chosen = next((c for c in shown.choices if c.casefold() == typed.casefold()),
                           None) if shown else None
             await self.channel.close_keyboard(turn.bot, turn.state, chosen)
             await self.flow_input(turn, Input.text(typed))
+
+    async def onboarding_text(self, turn: Turn, typed: str) -> None:
+        """Before onboarding, typed text can name the jurisdiction; else the welcome."""
+        index = onboarding.typed_jurisdiction(typed)
+        if index is not None:
+            await self.channel.close_keyboard(turn.bot, turn.state)
+            await onboarding.choose(self.channel, turn.bot, turn.state, turn.who, None, index)
+        elif turn.state.live.get(callbacks.JURISDICTION, 0) > 0:
+            await self.channel.say(turn.bot, turn.state, texts.NOT_A_PLACE)
+        else:
+            await onboarding.welcome(self.channel, turn.bot, turn.state)
 
     async def press(self, update: Update, context: Context) -> None:
         """A button press: answered exactly once, politely if stale or forged."""

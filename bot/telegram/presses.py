@@ -19,7 +19,7 @@ from bot.messages import Input
 from bot.telegram import callbacks, cleanup, onboarding, texts
 from bot.telegram.channel import Channel
 from bot.telegram.chats import ChatState
-from bot.telegram.render import keyboard, split_html, with_answer
+from bot.telegram.render import KEEP_LABEL, keyboard, split_html, with_answer
 from storage.errors import NotAuthorised, StorageError, UnknownPractitioner
 
 log = logging.getLogger("schtum.telegram")
@@ -87,7 +87,8 @@ class Presses:
         label = choices[press.index]
         await acknowledge(query)
         await self.channel.typing(bot, state, who)
-        replies = self.channel.service.handle(who, Input.choice(label))
+        given = Input.text("") if label == KEEP_LABEL else Input.choice(label)
+        replies = self.channel.service.handle(who, given)
         taken = not any(reply.kind == "error" for reply in replies)
         await self.channel.close_keyboard(bot, state, label if taken else None,
                                           message.text_html, message.message_id)

@@ -16,7 +16,21 @@ from bot import wording
 from bot.messages import Reply
 
 MAX_TEXT = 4096
-PREFIX = {"warning": "⚠️ ", "error": "Sorry: "}
+PREFIX = {"warning": "⚠️ ", "error": "Sorry: ", "held": "Your answer, to shorten:\n"}
+KEEP_LABEL = "Keep my earlier answer"
+# Telegram's own words for what a reply only states as a fact (flows name no commands).
+HINTS = (
+    ("intro", "Use /back, /skip, /why, /cancel or /help at any time."),
+    ("no_flow", "Send /dilemma or /journal to start one, or /help."),
+    ("optional", "<i>Optional: send /skip to pass.</i>"),
+    ("keep", "<i>Send a new answer, or keep the earlier one with the button.</i>"),
+)
+
+
+def _hints(reply: Reply) -> list[str]:
+    facts = {"intro": reply.kind == "intro", "no_flow": reply.kind == "no_flow",
+             "optional": reply.optional, "keep": reply.keep and not reply.choices}
+    return [text for name, text in HINTS if facts[name]]
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,7 @@ def reply_html(reply: Reply) -> str:
     if reply.progress:
         lines.append(f"<i>{html.escape(wording.progress_text(reply.progress))}</i>")
     lines.append(PREFIX.get(reply.kind, "") + html.escape(reply.text))
+    lines += _hints(reply)
     return "\n".join(lines)
 
 
@@ -61,6 +76,8 @@ def outgoing(replies: Iterable[Reply]) -> list[Outgoing]:
         pending.append(reply_html(reply))
         if reply.choices:
             flush(reply.choices)
+        elif reply.keep:
+            flush((KEEP_LABEL,))  # a typed question answered before: one tap keeps it
     flush()
     return result
 

@@ -40,12 +40,25 @@ WELCOME = (
     "<b>Please do not type names or identifying details</b> of clients or anyone else. "
     "Telegram chats are not end-to-end encrypted.\n\n"
     f"{CRISIS}\n\n"
-    "Where do you practise? This sets which law the questions follow."
+    "Where do you practise? The law differs across the UK, so this sets which law the "
+    "questions follow. Choose below, or type it."
 )
 
-JURISDICTIONS = (("uk", "United Kingdom"), ("us", "United States"))
+JURISDICTIONS = (("uk", "England and Wales"), ("scotland", "Scotland"),
+                 ("ni", "Northern Ireland"), ("us", "United States"))
+# What people type for each (lower case, after "in"/"the" are dropped).
+JURISDICTION_WORDS = {
+    "uk": ("england and wales", "england & wales", "england", "wales", "e&w", "cymru"),
+    "scotland": ("scotland", "scot", "alba"),
+    "ni": ("northern ireland", "n ireland", "n. ireland", "ni", "norn iron"),
+    "us": ("united states", "us", "usa", "u.s.", "u.s.a.", "america",
+           "united states of america"),
+}
+NOT_A_PLACE = ("Please choose where you practise: England and Wales, Scotland, Northern "
+               "Ireland or the United States (the buttons above, or type one).")
 READY = ("You're set ({place}). Send /dilemma to think a dilemma through, /journal for a "
          "journal entry, or /help for everything else.")
+READY_GOING_ON = "You're set ({place}). Here is what you asked for."
 
 PRIVACY = (
     "<b>What Schtum keeps</b>\n"
