@@ -316,7 +316,7 @@ class Practitioner:
                     conversation.restarts += 1
                     self.shared.tally["restarts"] += 1
                     self.shared.lost.append(self.describe_loss(conversation, kind))
-                conversation.questions = 0
+                conversation.questions, conversation.save_pressed = 0, False
                 await asyncio.sleep(self.think())
                 self.send(conversation.flow_command)
             elif kind == "cleanup":
