@@ -158,7 +158,7 @@ class Service:
             if len(value) > MAX_ANSWER_CHARS:
                 return [Reply(wording.TOO_LONG.format(length=len(value),
                                                       limit=MAX_ANSWER_CHARS), kind="error"),
-                        Reply(value, kind="held", private=True)] + self.current(who)
+                        Reply(value.strip(), kind="held", private=True)] + self.current(who)
         step = session.answer(value)
         if given.kind == "text" and prompt.expects != "choice":
             conversation.held = None
@@ -184,7 +184,7 @@ class Service:
     def _after_step(self, who: str, conversation: Conversation, step: Step) -> list[Reply]:
         replies = [Reply(step.reply)] if step.reply else []
         if not step.prompt.done:
-            return replies + self._question(step.prompt)
+            return replies + self._question(step.prompt, conversation.held)
         if step.prompt.text:
             replies.append(Reply(step.prompt.text))
         log.info("flow_finished flow=%s who=%s", conversation.session.flow.id, who[:12])

@@ -42,7 +42,7 @@ async def walk_to_summary(person: Person, first: Event, answers: list[str]) -> E
     while not any(label == "Save" for label, _ in buttons(question)):
         if buttons(question):
             person.press(question, choose(question))
-        elif "(Optional: type skip to pass.)" in question["text"]:
+        elif "Optional: send /skip to pass." in question["text"]:
             person.send("/skip")
         else:
             person.send(next(typed))
