@@ -7,7 +7,6 @@ latter also under a real pseudo-terminal for Ctrl-D) and the service with a real
 
 from __future__ import annotations
 
-import json
 import os
 import pty
 import select
