@@ -134,6 +134,27 @@ def rotate_key(config: Config, environ: dict[str, str]) -> int:
     return rotate(config, environ)
 
 
+def backup(config: Config, environ: dict[str, str], dest: Path) -> int:
+    """`schtum backup DEST`: see bot/backup_command.py."""
+    from bot.backup_command import backup_command
+
+    return backup_command(config, environ, dest)
+
+
+def restore(config: Config, environ: dict[str, str], source: Path) -> int:
+    """`schtum restore SRC`: see bot/backup_command.py."""
+    from bot.backup_command import restore_command
+
+    return restore_command(config, environ, source)
+
+
+def doctor(config: Config, environ: dict[str, str], quick: bool) -> int:
+    """`schtum doctor`: see bot/doctor.py."""
+    from bot.doctor import report
+
+    return report(config, environ, quick=quick)
+
+
 def run_bot(config: Config, environ: dict[str, str]) -> int:
     """`schtum run`: the Telegram bot."""
     from bot.wiring import configure_logging
