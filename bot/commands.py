@@ -156,13 +156,25 @@ def doctor(config: Config, environ: dict[str, str], quick: bool) -> int:
 
 
 def run_bot(config: Config, environ: dict[str, str]) -> int:
-    """`schtum run`: the Telegram bot."""
+    """`schtum run`: the Telegram bot.
+
+    The start line is logged once the token is known to be well formed, so a bot that
+    cannot start prints only the one sentence saying why.
+    """
+    from bot.operations import install_reload, log_start
     from bot.wiring import configure_logging
 
     configure_logging(config)
     try:
-        from bot.telegram.app import run
+        from bot.telegram.app import bot_token, run
+        from bot.telegram.errors import SetupError
     except ImportError:
         raise StorageError("The Telegram channel is not installed in this build.") from None
+    try:
+        bot_token(config, environ)
+    except SetupError:
+        return run(config, environ)  # it prints the sentence and returns 1
+    log_start(config)
+    install_reload(config)
     return run(config, environ)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -25,5 +26,7 @@ def counts_at(db_path: Path) -> dict[str, int]:
     db = connect(db_path, RetryPolicy())
     try:
         return count_rows(db)
+    except sqlite3.DatabaseError:  # not Schtum's, or damaged: opening it will say which
+        return {}
     finally:
         db.close()
