@@ -25,7 +25,7 @@ def chat(config: Config, environ: dict[str, str], subject: str, flow_id: str | N
 
     renderer: terminal.Renderer = (terminal.JsonRenderer(sys.stdout) if jsonl
                                    else terminal.HumanRenderer(sys.stdout))
-    service, where = open_service(config, environ, resume=False)
+    service, where = open_service(config, environ, resume=False, role="schtum chat")
     try:
         who = service.who(subject)
         flow_id = flow_id or service.dilemma_flow(who)
@@ -75,7 +75,8 @@ def reflections(config: Config, environ: dict[str, str], subject: str,
     """`schtum reflections [N]`."""
     from bot.wiring import open_service
 
-    service, _ = open_service(config, environ, resume=False)
+    service, _ = open_service(config, environ, resume=False,
+                              role="schtum reflections")
     try:
         for text in reflections_text(service, service.who(subject), number):
             print(text)
