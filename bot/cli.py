@@ -13,6 +13,7 @@ from bot import commands
 from bot.config import load_config
 from bot.errors import ConfigError
 from bot.process import harden
+from bot.version import schtum_version
 from flows.errors import FlowError
 from storage.errors import StorageError
 
@@ -22,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="schtum",
         description="A confidential reflection companion for confidentiality dilemmas. "
                     "It structures reflection; it is not legal or clinical advice.")
+    parser.add_argument("--version", action="version",
+                        version=f"schtum {schtum_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_config(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -45,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     keygen = with_config(sub.add_parser("keygen", help="create a master key file"))
     keygen.add_argument("--path", type=Path, help="where to write it (default: from config)")
     with_config(sub.add_parser("rotate-key", help="re-wrap data keys under a new master key"))
+    backup = with_config(sub.add_parser(
+        "backup", help="a consistent copy of the database, without the key, even while running"))
+    backup.add_argument("dest", type=Path, help="a new file, or a folder to put it in")
+    restore = with_config(sub.add_parser(
+        "restore", help="copy a backup into an empty data folder (it must open with the key)"))
+    restore.add_argument("source", type=Path, help="the backup file")
+    doctor = with_config(sub.add_parser("doctor", help="health checks, one line each"))
+    doctor.add_argument("--quick", action="store_true",
+                        help="skip the integrity check and the Bot API call (health checks)")
     return parser
 
 
@@ -73,6 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.rotate_key(config, environ)
         if args.command == "run":
             return commands.run_bot(config, environ)
+        if args.command == "backup":
+            return commands.backup(config, environ, args.dest)
+        if args.command == "restore":
+            return commands.restore(config, environ, args.source)
+        if args.command == "doctor":
+            return commands.doctor(config, environ, args.quick)
     except (ConfigError, FlowError, StorageError) as problem:
         print(f"schtum: {problem}", file=sys.stderr)
         return 2 if isinstance(problem, ConfigError) else 1

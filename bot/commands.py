@@ -157,14 +157,47 @@ def rotate_key(config: Config, environ: dict[str, str]) -> int:
     return rotate(config, environ)
 
 
+def backup(config: Config, environ: dict[str, str], dest: Path) -> int:
+    """`schtum backup DEST`: see bot/backup_command.py."""
+    from bot.backup_command import backup_command
+
+    return backup_command(config, environ, dest)
+
+
+def restore(config: Config, environ: dict[str, str], source: Path) -> int:
+    """`schtum restore SRC`: see bot/backup_command.py."""
+    from bot.backup_command import restore_command
+
+    return restore_command(config, environ, source)
+
+
+def doctor(config: Config, environ: dict[str, str], quick: bool) -> int:
+    """`schtum doctor`: see bot/doctor.py."""
+    from bot.doctor import report
+
+    return report(config, environ, quick=quick)
+
+
 def run_bot(config: Config, environ: dict[str, str]) -> int:
-    """`schtum run`: the Telegram bot."""
+    """`schtum run`: the Telegram bot.
+
+    The start line is logged once the token is known to be well formed, so a bot that
+    cannot start prints only the one sentence saying why.
+    """
+    from bot.operations import install_reload, log_start
     from bot.wiring import configure_logging
 
     configure_logging(config)
     try:
-        from bot.telegram.app import run
+        from bot.telegram.app import bot_token, run
+        from bot.telegram.errors import SetupError
     except ImportError:
         raise StorageError("The Telegram channel is not installed in this build.") from None
+    try:
+        bot_token(config, environ)
+    except SetupError:
+        return run(config, environ)  # it prints the sentence and returns 1
+    log_start(config)
+    install_reload(config)
     return run(config, environ)
 

@@ -22,6 +22,7 @@ from bot.errors import ConfigError
 ENV_PREFIX = "SCHTUM_"
 JURISDICTIONS = ("uk", "scotland", "ni", "us")  # uk: England and Wales (breach-uk)
 TRANSPORTS = ("httpx", "aiohttp")
+LOG_FORMATS = ("text", "json")
 WEBHOOK_PORTS = (80, 88, 443, 8443)  # the only ports Telegram delivers webhooks to
 SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token accepts
 
@@ -53,6 +54,7 @@ class TelegramConfig:
 @dataclass(frozen=True)
 class LoggingConfig:
     level: str = "INFO"
+    format: str = "text"
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,8 @@ def _check_values(config: Config) -> None:
         raise ConfigError(f"conversation.jurisdiction must be one of {', '.join(JURISDICTIONS)}.")
     if config.logging.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("logging.level must be DEBUG, INFO, WARNING or ERROR.")
+    if config.logging.format not in LOG_FORMATS:
+        raise ConfigError("logging.format must be \"text\" or \"json\".")
     if config.telegram.transport not in TRANSPORTS:
         raise ConfigError(f"telegram.transport must be {' or '.join(TRANSPORTS)}.")
     if not 1 <= config.telegram.webhook_port <= 65535:

@@ -95,7 +95,6 @@ def open_service(config: Config, environ: dict[str, str], *, resume: bool,
 
 def configure_logging(config: Config) -> None:
     """Events only: handlers never receive content, so this is safe to send anywhere."""
-    logging.basicConfig(level=config.logging.level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for noisy in ("httpx", "transitions", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from bot.logs import configure
+
+    configure(config.logging.level, config.logging.format)

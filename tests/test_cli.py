@@ -98,10 +98,26 @@ def test_every_command_is_documented_in_the_readme() -> None:
         assert f"`schtum {sub}" in readme
 
 
-def test_the_readme_opens_with_the_commands_ci_runs() -> None:
-    readme = (ROOT / "README.md").read_text()
-    ci = (ROOT / ".ci" / "run").read_text()
-    block = readme.split("```")[1]
-    test_command = next(line for line in block.splitlines() if "pytest" in line)
-    assert test_command.split("#")[0].strip() in ci
-    assert "schtum chat" in block.splitlines()[1]
+def readme_setup_lines() -> list[str]:
+    """The README's first code block, comments removed: what a newcomer types first."""
+    block = (ROOT / "README.md").read_text().split("```")[1]
+    return [line.split("#")[0].strip() for line in block.splitlines()[1:] if line.strip()]
+
+
+def test_the_readme_opens_with_venv_lines_that_work_on_a_stock_debian() -> None:
+    chat, tests = readme_setup_lines()
+    for line in (chat, tests):  # Debian/Ubuntu refuse pip outside a virtual environment
+        assert line.startswith("python3 -m venv .venv && . .venv/bin/activate && ")
+    assert chat.endswith("&& schtum chat") and tests.endswith("&& python3 -m pytest")
+
+
+def test_ci_runs_the_readme_lines_exactly_as_written() -> None:
+    ci = ROOT / ".ci" / "run"
+    extract = ("eval \"$(sed -n '/^readme_line()/,/^}/p' .ci/run)\"; "
+               "readme_line 'schtum chat'; readme_line pytest")
+    found = subprocess.run(["bash", "-c", extract], cwd=ROOT, capture_output=True, text=True,
+                           timeout=30, check=True).stdout.splitlines()
+    assert found == readme_setup_lines()
+    script = ci.read_text()
+    assert 'bash -euo pipefail -c "$chat_line" </dev/null' in script
+    assert 'bash -euo pipefail -c "$test_line"' in script
