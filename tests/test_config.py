@@ -50,7 +50,7 @@ def test_every_key_can_be_overridden_from_the_environment(tmp_path: Path) -> Non
     ("[extras]\nx = 1\n", {}, "unknown section"),
     ("[conversation]\ntimeout_minutes = \"ten\"\n", {}, "must be a whole number"),
     ("[telegram]\ntoken = 5\n", {}, "must be text in quotes"),
-    ("[conversation]\njurisdiction = \"fr\"\n", {}, "must be one of uk, us"),
+    ("[conversation]\njurisdiction = \"fr\"\n", {}, "must be one of uk, scotland, ni, us"),
     ("[conversation\n", {}, "is not valid TOML"),
     ("", {"SCHTUM_CONVERSATION_TIMEOUT_MINUTES": "soon"}, "must be a whole number"),
     ("[conversation]\ntimeout_minutes = 0\n", {}, "between 1 and 1440"),
