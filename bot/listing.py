@@ -49,3 +49,9 @@ def button(label: str, limit: int = MAX_BUTTON) -> str:
         return label[: limit - 1] + "…"
     keep = max(limit - len(rest) - 4, 8)
     return f"{title[:keep].rstrip()}… · {rest}"
+
+
+def by_id(items: Sequence[object]) -> dict[str, str]:
+    """Labels keyed by record id, for anything with id, title and created_at."""
+    found = labels([(getattr(i, "title"), getattr(i, "created_at")) for i in items])  # noqa: B009
+    return {getattr(i, "id"): label for i, label in zip(items, found, strict=True)}  # noqa: B009

@@ -37,6 +37,7 @@ class ChatState:
     listed: list[str] = field(default_factory=list)
     told_about_edits: bool = False
     restored: bool = False  # tracked ids and a pending offer reloaded after a restart
+    draft: object | None = None  # a comment being written (bot.telegram.commenting), memory only
 
     def track(self, message_id: int, date: float) -> None:
         """Remember a message of this conversation so it can be deleted later."""
