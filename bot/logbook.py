@@ -117,10 +117,12 @@ def hours(minutes: float) -> str:
     return f"{minutes / 60:.2f}".rstrip("0").rstrip(".") + " h"
 
 
-def report(month_list: Sequence[Month]) -> str:
-    """Monthly totals against the 1.5-hour minimum, months below it flagged."""
+def report(month_list: Sequence[Month], last: int | None = None) -> str:
+    """Monthly totals against the 1.5-hour minimum, months below it flagged (the `last`
+    few only, for a phone screen)."""
     if not month_list:
         return "Your supervision log is empty. " + USAGE
+    month_list = month_list[-last:] if last else month_list
     lines = ["Supervision per month (BACP minimum 1.5 h; group time as BACP counts it):"]
     for month in month_list:
         mark = "⚠️ below 1.5 h" if month.below else "✓"

@@ -7,6 +7,7 @@ Latin-1 cannot show simplified (accents kept where Latin-1 has them).
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from pathlib import Path
 
@@ -20,6 +21,9 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
              Path("/usr/local/share/fonts"), Path("/Library/Fonts"))
 FOOTER = ("Schtum structures reflection; it is not legal or clinical advice. Summaries are "
           "anonymised: keep this document as confidentially as your notes.")
+for _name in ("fontTools", "fpdf"):  # their DEBUG lines name glyphs and sizes: keep them quiet
+    if logging.getLogger(_name).getEffectiveLevel() < logging.WARNING:
+        logging.getLogger(_name).setLevel(logging.WARNING)
 REPLACEMENTS = {"•": "-", "·": "-", "–": "-", "—": "-", "“": '"', "”": '"', "‘": "'",
                 "’": "'", "…": "...", "✓": "ok", "⚠️": "!", "⚠": "!"}
 

@@ -83,14 +83,15 @@ class Packs:
             await self.channel.say(bot, state, say.PACK_USAGE)
             return
         supervisees = people.supervisees(store, who)
-        if not supervisees:
-            await self.make(bot, state, who, words, None)
+        own = bool(store.list_reflections(who))
+        if not supervisees or (len(supervisees) == 1 and not own):
+            await self.make(bot, state, who, words, supervisees[0] if supervisees else None)
             return
         self.asked[who] = words
         buttons = [(say.PACK_ALL, cb.encode(cb.PACK, None, 0))]
         buttons += [(name, cb.encode(cb.PACK, None, n)) for n, (_, name)
                     in enumerate(supervisees, 1)]
-        if store.list_reflections(who):
+        if own:
             buttons.append((say.PACK_MINE, cb.encode(cb.PACK, None, len(supervisees) + 1)))
         await outbox.send(self.channel, bot, state, say.PACK_WHO, buttons)
 
@@ -141,4 +142,4 @@ async def supervision_log(channel: Channel, bot: Bot, state: ChatState, who: str
         await channel.say(bot, state, f"Logged: {entry['date']}, {entry['minutes']} minutes, "
                                       f"{kind}.")
     months = logbook.months(store.supervision.log_entries(who), today())
-    await channel.say(bot, state, html.escape(logbook.report(months)))
+    await channel.say(bot, state, html.escape(logbook.report(months, last=12)))
