@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,8 +79,27 @@ def reflections(config: Config, environ: dict[str, str], subject: str,
     service, _ = open_service(config, environ, resume=False,
                               role="schtum reflections")
     try:
-        for text in reflections_text(service, service.who(subject), number):
+        who = service.who(subject)
+        for text in reflections_text(service, who, number):
             print(text)
+        assert service.store is not None
+        count = len(service.store.list_reflections(who))
+        return 1 if number is not None and not 1 <= number <= count else 0
+    finally:
+        if service.store:
+            service.store.close()
+
+
+def records(config: Config, environ: dict[str, str], subject: str,
+            action: Callable[[Service, str], str], role: str) -> int:
+    """`schtum reflections delete`, `forget`, `export`, `pack`, `log`: see records_command."""
+    from bot.wiring import open_service
+
+    service, _ = open_service(config, environ, resume=False, role=role)
+    try:
+        said = action(service, service.who(subject))
+        if said:
+            print(said)
         return 0
     finally:
         if service.store:
