@@ -65,8 +65,10 @@ def write_transcript(api: FakeBotApi) -> None:
             lines.append(f"Bot → {who[chat]}{protect}: {text}"
                          + (f"\n    buttons: {marks}" if marks else ""))
         elif request.method == "sendDocument" and chat in who:
-            lines.append(f"Bot → {who[chat]} [document, protected]: "
-                         f"{params['document']['filename']}")
+            name = params["document"]["filename"]
+            lines.append(f"Bot → {who[chat]} [document, protected]: {name}")
+            Path(f"{TRANSCRIPT}.{who[chat].lower()}.{name}").write_bytes(
+                params["document"]["content"])
     Path(TRANSCRIPT).write_text("\n".join(lines) + "\n")
 
 
