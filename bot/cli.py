@@ -6,11 +6,12 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from bot import commands
-from bot.config import load_config
+from bot.config import Config, load_config
 from bot.errors import ConfigError
 from bot.process import harden
 from bot.version import schtum_version
@@ -38,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     anon = sub.add_parser("anonymise", help="stdin to redacted text")
     anon.add_argument("--jsonl", action="store_true", help='{"text": …} per line in and out')
     refl = with_config(sub.add_parser("reflections", help="list or show your saved reflections"))
-    refl.add_argument("number", nargs="?", type=int, help="show this one (from the list)")
+    refl.add_argument("words", nargs="*", metavar="N | delete N",
+                      help="show reflection N (from the list), or delete it (confirmed)")
+    refl.add_argument("--yes", action="store_true", help="delete without asking")
+    records_parsers(sub, with_config)
     flow = sub.add_parser("flow", help="check or draw flows")
     flow_sub = flow.add_subparsers(dest="flow_command", required=True, metavar="ACTION")
     check = flow_sub.add_parser("check", help="validate flows (default: the shipped ones)")
@@ -60,6 +64,65 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def records_parsers(sub: argparse._SubParsersAction,  # noqa: SLF001 - argparse's type
+                    with_config: Callable[[argparse.ArgumentParser], argparse.ArgumentParser]
+                    ) -> None:
+    """forget, export, pack and log: the practitioner's records (bot/records_command.py)."""
+    forget = with_config(sub.add_parser("forget", help="erase everything Schtum holds about you"))
+    forget.add_argument("--yes", action="store_true", help="erase without asking")
+    export = with_config(sub.add_parser("export", help="all your reflections as a document"))
+    export.add_argument("-o", "--output", type=Path, help="write here (mode 0600)")
+    export.add_argument("--format", choices=("pdf", "md"),
+                        help="pdf or md (default: pdf for a .pdf file, else md)")
+    pack = with_config(sub.add_parser("pack", help="a PDF pack for your next supervision"))
+    pack.add_argument("-o", "--output", type=Path, help="write here (mode 0600)")
+    pack.add_argument("--since", type=date.fromisoformat, help="from this date (YYYY-MM-DD)")
+    pack.add_argument("--until", type=date.fromisoformat, help="before this date")
+    log = with_config(sub.add_parser("log", help="the supervision log against BACP's minimum"))
+    log_sub = log.add_subparsers(dest="log_command", required=True, metavar="ACTION")
+    add = with_config(log_sub.add_parser("add", help="record a session: DATE MINUTES"))
+    add.add_argument("date", help="YYYY-MM-DD, today or yesterday")
+    add.add_argument("minutes", help="how long the session was")
+    add.add_argument("--group", type=int, default=1, help="the number in the group")
+    with_config(log_sub.add_parser("show", help="monthly totals against 1.5 hours"))
+
+
+def records(args: argparse.Namespace, config: Config, environ: dict[str, str],
+            subject: str) -> int | None:
+    """Run a records subcommand, or None if `args` is not one."""
+    from bot import records_command as rc
+
+    if args.command == "reflections" and args.words[:1] == ["delete"]:
+        if len(args.words) != 2 or not args.words[1].isdecimal():
+            raise ConfigError("Say which reflection to delete: schtum reflections delete N.")
+        number = int(args.words[1])
+        action = lambda s, w: rc.delete(s, w, number, args.yes)  # noqa: E731
+    elif args.command == "forget":
+        action = lambda s, w: rc.forget(s, w, args.yes)  # noqa: E731
+    elif args.command == "export":
+        action = lambda s, w: rc.export(s, w, args.output, args.format)  # noqa: E731
+    elif args.command == "pack":
+        action = lambda s, w: rc.pack(s, w, args.output, args.since, args.until)  # noqa: E731
+    elif args.command == "log" and args.log_command == "add":
+        words = [args.date, args.minutes] + (["group", str(args.group)] if args.group > 1
+                                             else [])
+        action = lambda s, w: rc.log_add(s, w, words)  # noqa: E731
+    elif args.command == "log":
+        action = rc.log_show
+    else:
+        return None
+    return commands.records(config, environ, subject, action, f"schtum {args.command}")
+
+
+def reflection_number(words: list[str]) -> int | None:
+    if not words:
+        return None
+    if len(words) != 1 or not words[0].isdecimal():
+        raise ConfigError("Use schtum reflections N to open one, or schtum reflections "
+                          "delete N to delete it.")
+    return int(words[0])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     environ = dict(os.environ)
@@ -71,14 +134,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return commands.flow_check(args.paths)
             return commands.flow_draw(args.flow_id)
         config = load_config(args.config, environ)
-        if args.command in ("chat", "run", "reflections"):
+        if args.command in ("chat", "run", "reflections", "export", "pack"):
             harden()  # these hold plaintext in memory: no core dumps
         if args.command == "chat":
             subject = f"terminal:{getpass.getuser()}"
             return commands.chat(config, environ, subject, args.flow, args.jsonl)
+        done = records(args, config, environ, f"terminal:{getpass.getuser()}")
+        if done is not None:
+            return done
         if args.command == "reflections":
             return commands.reflections(config, environ, f"terminal:{getpass.getuser()}",
-                                        args.number)
+                                        reflection_number(args.words))
         if args.command == "keygen":
             return commands.keygen(config, args.path)
         if args.command == "rotate-key":

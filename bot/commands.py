@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,22 @@ def reflections(config: Config, environ: dict[str, str], subject: str,
             return 1
         for text in texts:
             print(text)
+        return 0
+    finally:
+        if service.store:
+            service.store.close()
+
+
+def records(config: Config, environ: dict[str, str], subject: str,
+            action: Callable[[Service, str], str], role: str) -> int:
+    """`schtum reflections delete`, `forget`, `export`, `pack`, `log`: see records_command."""
+    from bot.wiring import open_service
+
+    service, _ = open_service(config, environ, resume=False, role=role)
+    try:
+        said = action(service, service.who(subject))
+        if said:
+            print(said)
         return 0
     finally:
         if service.store:

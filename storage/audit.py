@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 ACTIONS = frozenset(
-    {"save", "read", "delete", "share", "unshare", "read_shared", "forget", "export"}
+    {"save", "read", "delete", "share", "unshare", "read_shared", "forget", "export",
+     # supervision (m004): links, comment threads, packs, the supervision log
+     "invite", "link", "unlink", "comment", "pack", "log"}
 )
 
 

@@ -82,10 +82,52 @@ def m003_shares(db: Database) -> None:
     db["shares"].create_index(["supervisor"])
 
 
+def m004_supervision(db: Database) -> None:
+    """Supervision: invitations (hashes only), links, comment threads, the supervision log.
+
+    Comments are sealed under their reflection's record key, so owner and supervisor can
+    both read them and nobody else can; log entries are sealed under the owner's data key.
+    """
+    db["invites"].create(
+        {"code_hash": str, "owner": str, "created_at": str, "expires_at": str, "used_at": str},
+        pk="code_hash",
+        not_null={"owner", "created_at", "expires_at"},
+        foreign_keys=[("owner", "practitioners", "id")],
+        strict=True,
+    )
+    db["links"].create(
+        {"practitioner": str, "supervisor": str, "created_at": str},
+        pk=("practitioner", "supervisor"),
+        not_null={"created_at"},
+        foreign_keys=[("practitioner", "practitioners", "id"),
+                      ("supervisor", "practitioners", "id")],
+        strict=True,
+    )
+    db["links"].create_index(["supervisor"])
+    db["comments"].create(
+        {"id": str, "record_id": str, "supervisor": str, "author": str, "created_at": str,
+         "body": bytes},
+        pk="id",
+        not_null={"record_id", "supervisor", "author", "created_at", "body"},
+        foreign_keys=[("record_id", "reflections", "id")],
+        strict=True,
+    )
+    db["comments"].create_index(["record_id", "created_at"])
+    db["supervision_log"].create(
+        {"id": str, "owner": str, "created_at": str, "entry": bytes},
+        pk="id",
+        not_null={"owner", "created_at", "entry"},
+        foreign_keys=[("owner", "practitioners", "id")],
+        strict=True,
+    )
+    db["supervision_log"].create_index(["owner"])
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_sessions_and_settings,
     m003_shares,
+    m004_supervision,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

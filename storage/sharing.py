@@ -71,6 +71,9 @@ def shared_rows(db: Database, supervisor: str) -> list[tuple[str, ...]]:
 
 def forget_rows(db: Database, owner: str) -> None:
     """Delete everything keyed by `owner` (call inside the forget transaction)."""
+    from storage import links  # supervision rows first: they refer to what follows
+
+    links.forget_rows(db, owner)
     for sql in (
         "DELETE FROM shares WHERE record_id IN (SELECT id FROM reflections WHERE owner = ?)",
         "DELETE FROM shares WHERE supervisor = ?",

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from sqlite_utils import Database
 
@@ -42,6 +42,9 @@ from storage.records import (
 )
 from storage.sharing import SharedInfo
 from storage.vault import new_key, unwrap_key, wrap_key
+
+if TYPE_CHECKING:
+    from storage.supervision import Supervision
 
 T = TypeVar("T")
 log = logging.getLogger("schtum.store")
@@ -187,6 +190,7 @@ class Store:
 
         def write() -> None:
             with self._db.atomic():
+                self._db.execute("DELETE FROM comments WHERE record_id = ?", [record_id])
                 self._db.execute("DELETE FROM shares WHERE record_id = ?", [record_id])
                 self._db.execute("DELETE FROM reflections WHERE id = ?", [record_id])
                 audit.record(self._db, owner, "delete", record_id)
@@ -269,6 +273,13 @@ class Store:
 
         self._write(write)
         return exported
+
+    @property
+    def supervision(self) -> "Supervision":
+        """Invitations, links, comment threads and the supervision log (storage.supervision)."""
+        from storage.supervision import Supervision
+
+        return Supervision(self)
 
     # settings and sessions ------------------------------------------------------------
 

@@ -91,6 +91,62 @@ EXPECTED_SCHEMA = [
     ),
 ]
 
+# m004_supervision, exactly as it creates them.
+M004_SCHEMA = [
+    (
+        'index',
+        'idx_comments_record_id_created_at',
+        'CREATE INDEX "idx_comments_record_id_created_at"\n'
+        '    ON "comments" ("record_id", "created_at")',
+    ),
+    (
+        'index',
+        'idx_links_supervisor',
+        'CREATE INDEX "idx_links_supervisor"\n    ON "links" ("supervisor")',
+    ),
+    (
+        'index',
+        'idx_supervision_log_owner',
+        'CREATE INDEX "idx_supervision_log_owner"\n    ON "supervision_log" ("owner")',
+    ),
+    ('index', 'sqlite_autoindex_comments_1', None),
+    ('index', 'sqlite_autoindex_invites_1', None),
+    ('index', 'sqlite_autoindex_links_1', None),
+    ('index', 'sqlite_autoindex_supervision_log_1', None),
+    (
+        'table',
+        'comments',
+        'CREATE TABLE "comments" (\n   "id" TEXT PRIMARY KEY,\n'
+        '   "record_id" TEXT NOT NULL REFERENCES "reflections"("id"),\n'
+        '   "supervisor" TEXT NOT NULL,\n   "author" TEXT NOT NULL,\n'
+        '   "created_at" TEXT NOT NULL,\n   "body" BLOB NOT NULL\n) STRICT',
+    ),
+    (
+        'table',
+        'invites',
+        'CREATE TABLE "invites" (\n   "code_hash" TEXT PRIMARY KEY,\n'
+        '   "owner" TEXT NOT NULL REFERENCES "practitioners"("id"),\n'
+        '   "created_at" TEXT NOT NULL,\n   "expires_at" TEXT NOT NULL,\n   "used_at" TEXT\n'
+        ") STRICT",
+    ),
+    (
+        'table',
+        'links',
+        'CREATE TABLE "links" (\n   "practitioner" TEXT REFERENCES "practitioners"("id"),\n'
+        '   "supervisor" TEXT REFERENCES "practitioners"("id"),\n'
+        '   "created_at" TEXT NOT NULL,\n   PRIMARY KEY ("practitioner", "supervisor")\n'
+        ") STRICT",
+    ),
+    (
+        'table',
+        'supervision_log',
+        'CREATE TABLE "supervision_log" (\n   "id" TEXT PRIMARY KEY,\n'
+        '   "owner" TEXT NOT NULL REFERENCES "practitioners"("id"),\n'
+        '   "created_at" TEXT NOT NULL,\n   "entry" BLOB NOT NULL\n) STRICT',
+    ),
+]
+EXPECTED_SCHEMA = sorted(EXPECTED_SCHEMA + M004_SCHEMA, key=lambda row: (row[0], row[1]))
+
 # Version 1 exactly as released databases hold it; never regenerate this from the code.
 SCHEMA_V1 = [
     'CREATE TABLE "meta" (\n   "name" TEXT PRIMARY KEY,\n   "value" BLOB NOT NULL\n) STRICT',

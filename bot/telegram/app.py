@@ -176,6 +176,7 @@ def register(app: Application, handlers: Handlers) -> None:
                                    handlers.edited))
     # 3. Commands.
     fresh = filters.UpdateType.MESSAGE & private
+    app.add_handler(handlers.supervision.start_handler(fresh))  # /start <invitation code>
     app.add_handler(CommandHandler("start", handlers.start, fresh))
     app.add_handler(CommandHandler(["dilemma", "journal", "contract"], handlers.begin, fresh))
     app.add_handler(CommandHandler(["back", "skip", "cancel", "why", "help"],
@@ -183,6 +184,7 @@ def register(app: Application, handlers: Handlers) -> None:
     app.add_handler(CommandHandler("privacy", handlers.privacy, fresh))
     app.add_handler(CommandHandler("reflections", handlers.reflections, fresh))
     app.add_handler(CommandHandler("forget", handlers.forget, fresh))
+    handlers.supervision.register(app, fresh)  # supervision, records, documents, the log
     app.add_handler(MessageHandler(filters.COMMAND & fresh, handlers.unknown))
     # 4. Button presses.
     app.add_handler(CallbackQueryHandler(handlers.press))

@@ -38,6 +38,7 @@ class ChatState:
     told_about_edits: bool = False
     restored: bool = False  # tracked ids and a pending offer reloaded after a restart
     wanted: str | None = None  # the flow asked for before onboarding, started right after
+    draft: object | None = None  # a comment being written (bot.telegram.commenting), memory only
 
     def track(self, message_id: int, date: float) -> None:
         """Remember a message of this conversation so it can be deleted later."""

@@ -18,6 +18,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot import listing
 from bot.messages import COMMANDS, Input, Reply
 from bot.telegram import callbacks, onboarding, texts
 from bot.telegram.channel import Channel
@@ -47,6 +48,9 @@ class Handlers:
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
         self.presses = Presses(channel)
+        from bot.telegram.supervision import Supervision
+
+        self.supervision = Supervision(self)  # /invite, /share, /inbox, comments, /pack…
 
     @asynccontextmanager
     async def turn(self, update: Update, context: Context) -> AsyncIterator[Turn]:
@@ -139,8 +143,8 @@ class Handlers:
                 await self.channel.say(turn.bot, turn.state, texts.NO_REFLECTIONS)
                 await self.show_current(turn)
                 return
-            lines = [f"{n}. {html.escape(i.created_at[:16].replace('T', ' '))} · "
-                     f"{html.escape(i.title)}" for n, i in enumerate(items, 1)]
+            labels = listing.labels([(i.title, i.created_at) for i in items])
+            lines = [f"{n}. {html.escape(label)}" for n, label in enumerate(labels, 1)]
             turn.state.listed = [item.id for item in items]
             await self.presses.list_reflections(turn.bot, turn.state,
                                                 "\n".join([texts.REFLECTIONS_HEAD, *lines]))
@@ -163,6 +167,8 @@ class Handlers:
         assert update.message is not None and update.message.text is not None
         typed = update.message.text.strip()
         async with self.turn(update, context) as turn:
+            if await self.supervision.typed(turn, typed):
+                return  # a comment being written, not a flow answer
             word = typed.lstrip("/").casefold()
             if word in COMMANDS:
                 await self.command_word(turn, word)
@@ -200,6 +206,8 @@ class Handlers:
             message = query.message
             if not isinstance(message, Message):
                 await acknowledge(query, texts.DEAD_BUTTON)
+                return
+            if await self.supervision.press(turn, query, message):
                 return
             await self.presses.handle(turn.bot, query, message, turn.who, turn.state)
 

@@ -159,3 +159,6 @@ class Presses:
             return
         for part in split_html(html.escape(body)):
             await self.channel.send_html(bot, state, part, private=True)
+        from bot.telegram import records_view  # sharing, comments and delete, under it
+
+        await records_view.show(self.channel, bot, state, who, state.listed[index])

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from .world import Fault, Recorded, World
 
 Predicate = Callable[[dict[str, Any]], bool]
+DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 GROUP_TYPES = ("group", "supergroup")
 
 
@@ -56,6 +59,27 @@ class Driver:
             self.world.queue("message", stored)
         self._notify()
         return stored["message_id"]
+
+    def user_opens_link(self, user_id: int, url: str, first_name: str = "Tess") -> int:
+        """Open a ``https://t.me/<bot>?start=<payload>`` deep link, as Telegram does: the
+        bot receives "/start <payload>". A link to another bot, or a payload Telegram would
+        not pass (over 64 characters, or outside A-Za-z0-9_-), raises ValueError."""
+        parts = urlsplit(url)
+        username = self.world.bot_user["username"]
+        query = parse_qs(parts.query)
+        if (parts.scheme != "https" or parts.netloc != "t.me"
+                or parts.path.strip("/").casefold() != username.casefold()
+                or list(query) != ["start"] or len(query["start"]) != 1):
+            raise ValueError(f"not a start link for @{username}: {url}")
+        payload = query["start"][0]
+        if not DEEP_LINK.fullmatch(payload):
+            raise ValueError("Telegram does not pass this start payload")
+        return self.user_sends(user_id, f"/start {payload}", first_name=first_name)
+
+    def document(self, file_id: str) -> bytes:
+        """The bytes of a document the bot uploaded."""
+        with self.world.lock:
+            return self.world.files[file_id]
 
     def user_presses(self, user_id: int, message_id: int, data: str, *,
                      chat_id: int | None = None, check_button: bool = True) -> str:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .html_entities import utf16_len
 from .validation import (
     CHAT_ACTIONS,
     MAX_CALLBACK_ANSWER,
@@ -25,6 +26,8 @@ from .validation import (
 from .world import DELETE_WINDOW, StoredMessage, World
 
 Handler = Callable[[dict[str, Any]], Any]
+MAX_CAPTION = 1024
+MAX_UPLOAD = 50 * 1024 * 1024
 TOO_OLD_QUERY = "query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
@@ -54,6 +57,7 @@ class Methods:
             "getMyCommands": self.get_my_commands,
             "deleteMyCommands": self.delete_my_commands,
             "sendMessage": self.send_message,
+            "sendDocument": self.send_document,
             "editMessageText": self.edit_message_text,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
             "answerCallbackQuery": self.answer_callback_query,
@@ -124,6 +128,46 @@ class Methods:
         message: dict[str, Any] = {"from": self.world.bot_user, "chat": chat, "text": parsed.text}
         if parsed.entities:
             message["entities"] = parsed.entities
+        if markup is not None:
+            message["reply_markup"] = markup
+        if params.get("protect_content"):
+            message["has_protected_content"] = True
+        return self.world.store(chat["id"], message, from_bot=True)
+
+    def send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        """An uploaded file (multipart) or a known file_id, with an optional caption."""
+        chat = self.writable_chat(params)
+        document = params.get("document")
+        if isinstance(document, dict) and document.get("upload"):
+            content = document["content"]
+            if not content:
+                raise bad_request("file must be non-empty")
+            if len(content) > MAX_UPLOAD:
+                raise ApiError(413, "Request Entity Too Large")
+            with self.world.lock:
+                file_id = f"BQAC{len(self.world.files) + 1:08d}"
+                self.world.files[file_id] = content
+            info = {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                    "file_name": document["filename"] or "document",
+                    "mime_type": document["content_type"] or "application/octet-stream",
+                    "file_size": len(content)}
+        elif isinstance(document, str) and document in self.world.files:
+            info = {"file_id": document, "file_unique_id": f"u{document}",
+                    "file_size": len(self.world.files[document])}
+        elif document in (None, ""):
+            raise bad_request("there is no document in the request")
+        else:
+            raise bad_request("wrong remote file identifier specified: wrong padding length")
+        message: dict[str, Any] = {"from": self.world.bot_user, "chat": chat,
+                                   "document": info}
+        caption = params.get("caption")
+        if caption:
+            parsed = check_text({"text": caption, "parse_mode": params.get("parse_mode")},
+                                strict_html=self.strict_html)
+            if utf16_len(parsed.text) > MAX_CAPTION:
+                raise bad_request("message caption is too long")
+            message["caption"] = parsed.text
+        markup = check_reply_markup(params.get("reply_markup"))
         if markup is not None:
             message["reply_markup"] = markup
         if params.get("protect_content"):

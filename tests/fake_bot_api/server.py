@@ -40,7 +40,9 @@ async def read_params(request: web.Request) -> dict[str, Any]:
         raw.update(body if isinstance(body, dict) else {})
     elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for name, value in (await request.post()).items():
-            raw[name] = value if isinstance(value, str) else f"<file {value.filename}>"
+            raw[name] = value if isinstance(value, str) else {
+                "upload": True, "filename": value.filename, "content": value.file.read(),
+                "content_type": value.content_type}
     return raw
 
 

@@ -76,6 +76,7 @@ class World:
     bot_events: list[dict[str, Any]] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # uploaded documents by file_id
 
     def now(self) -> int:
         return int(time.time() + self.clock_offset)
