@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     flow_sub = flow.add_subparsers(dest="flow_command", required=True, metavar="ACTION")
     check = flow_sub.add_parser("check", help="validate flows (default: the shipped ones)")
     check.add_argument("paths", nargs="*", type=Path)
+    flow_sub.add_parser("list", help="every flow id with its title")
     draw = flow_sub.add_parser("draw", help="print a Mermaid diagram of a flow")
     draw.add_argument("flow_id")
     keygen = with_config(sub.add_parser("keygen", help="create a master key file"))
@@ -132,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "flow":
             if args.flow_command == "check":
                 return commands.flow_check(args.paths)
+            if args.flow_command == "list":
+                return commands.flow_list()
             return commands.flow_draw(args.flow_id)
         config = load_config(args.config, environ)
         if args.command in ("chat", "run", "reflections", "export", "pack"):

@@ -143,6 +143,15 @@ def flow_check(paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
+def flow_list() -> int:
+    """`schtum flow list`: every flow a practitioner can run, with its title."""
+    flows = [load_flow(flow_id) for flow_id in shipped_ids()]
+    width = max(len(flow.id) for flow in flows)
+    for flow in flows:
+        print(f"{flow.id:<{width}}  {flow.title}")
+    return 0
+
+
 def flow_draw(flow_id: str) -> int:
     """`schtum flow draw ID`: the Mermaid diagram on stdout."""
     print(mermaid(load_flow(flow_id)))

@@ -161,3 +161,15 @@ def test_the_terminal_names_terminal_commands_and_no_telegram_ones() -> None:
     assert "/" not in result.stdout.replace(os.sep, "").split("Schtum is using")[0]
     for telegram_word in ("/back", "/skip", "/dilemma", "button"):
         assert telegram_word not in result.stdout
+
+
+def test_flow_list_prints_every_flow_with_its_title() -> None:
+    from flows.loader import load_flow, shipped_ids
+
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "flow", "list"],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(shipped_ids())
+    for flow_id, line in zip(shipped_ids(), lines, strict=True):
+        assert line.split()[0] == flow_id and line.endswith(load_flow(flow_id).title)
