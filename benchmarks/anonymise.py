@@ -39,6 +39,15 @@ def load(split: str) -> list[dict]:
     return [r for r in rows if split == "all" or r["split"] == split]
 
 
+SHORT = 120  # characters: a phone-typed note, not a considered paragraph
+
+
+def facets(rows: list[dict]) -> dict[str, list[dict]]:
+    """The split's texts typed all in lower case, and its short ones, as rows of their own."""
+    return {"lower-case": [r for r in rows if r["text"] == r["text"].lower()],
+            f"short (<{SHORT})": [r for r in rows if len(r["text"]) < SHORT]}
+
+
 def covered(span: dict, ranges: list[tuple[int, int]]) -> bool:
     """True when every character of the expected span lies inside some redaction."""
     return all(any(s <= i < e for s, e in ranges) for i in range(span["start"], span["end"]))
@@ -182,6 +191,11 @@ def main() -> None:
                   f"keep {res['keep']:.3f} ({res['n_keep']} terms)  "
                   f"spurious {res['spurious']:.3f}")
             print(f"            per kind: {kinds}")
+            for facet, part in facets(load(split)).items():
+                if part:
+                    sub = score(redactor, part)
+                    print(f"            {facet}: {len(part)} texts, recall {sub['recall']:.3f} "
+                          f"keep {sub['keep']:.3f} spurious {sub['spurious']:.3f}")
         n = len(texts) if name == "schtum" else max(50, len(texts) // 10)
         print(f"   throughput: {throughput(redactor, texts[:n]):.0f} answers/s "
               f"(~500 chars, one process, {n} answers)")
