@@ -19,6 +19,7 @@ from storage.anonymiser.names import TITLES, find_names
 from storage.anonymiser.numbers import find_numbers
 from storage.anonymiser.patterns import find_patterns
 from storage.anonymiser.phones import find_phones
+from storage.anonymiser.phonetyped import phone_typed
 from storage.anonymiser.placeholders import Numberer
 from storage.anonymiser.resolve import resolve
 from storage.anonymiser.tokens import capitalised, forget_context
@@ -87,6 +88,7 @@ def candidates(text: str, known: set[str]) -> tuple[list[Span], list[tuple[int, 
     spans.extend(find_names(shape, capitalised(shape), lex, known))
     spans.extend(lowercase_names(text, low, words, lex))
     spans.extend(bare_names(text, low, words, lex))
+    spans.extend(phone_typed(text, low, lex))
     spans.extend(repeated_names(text, low, words, lex, known | name_words(spans), spans))
     return spans, _protected(text, lower, words)
 

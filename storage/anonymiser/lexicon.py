@@ -143,6 +143,9 @@ class Lexicon:
     places: frozenset[str]
     orgs: frozenset[str]
     word_names: frozenset[str] = frozenset()
+    # Lower-case English words (SCOWL) and phone shorthand ("tbh", "appt"): in lower-case
+    # text, a word in here is not a name unless the sentence says so.
+    english: frozenset[str] = frozenset()
     # Every word of a place or organisation entry (and its possessive-free form): a run
     # holding none of them cannot be in the gazetteers, so they need not be searched.
     gazetteer_words: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -188,4 +191,6 @@ def lexicon() -> Lexicon:
         places=frozenset(fold(p) for p in _shipped("anonymiser_places.txt")),
         orgs=frozenset(fold(o) for o in _shipped("anonymiser_orgs.txt")),
         word_names=frozenset(_shipped("anonymiser_word_names.txt")),
+        english=frozenset(_shipped("anonymiser_english.txt"))
+        | frozenset(_shipped("anonymiser_texting.txt")) | keep,
     )

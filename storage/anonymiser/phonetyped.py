@@ -1,0 +1,177 @@
+"""Phone-typed text: names, places and employers typed in lower case.
+
+On a phone a practitioner writes "saw kelechi today, staying at his cousin's in peckham".
+Capitalisation, the main evidence in `names`, is missing, so a lower-case word is judged
+by word lists and its neighbours instead. A known first name that is not an English word
+(the lower-case entries of a spelling dictionary leave proper nouns out) is a name
+anywhere; one that is also a word ("grace", "will") or that no list knows ("efua") needs
+the sentence to treat it as a person ("my client efua", "efua said", "told efua"). The
+text is split into words once; only the folded lower-case copy is read, so offsets agree
+with the original.
+"""
+
+from __future__ import annotations
+
+import re
+
+from storage.anonymiser.lexicon import Lexicon
+from storage.anonymiser.model import Span
+from storage.anonymiser.names import LOWER_NAME_CUES, STRONG_VERBS, TITLES, WEAK_VERBS
+from storage.anonymiser.places import ORG_SUFFIXES, PLACE_PREPOSITIONS, employer_context
+
+_WORD = re.compile(r"[a-z]+(?:[\-'][a-z]+)*")
+_MIN = 3
+# Words before a person: "told X", "with X", "w X" (phone for "with"), "client X".
+_BEFORE_PERSON = LOWER_NAME_CUES | frozenset({
+    "told", "tell", "asked", "saw", "seeing", "met", "texted", "messaged", "rang", "phoned",
+    "emailed", "with", "w", "visited", "hit", "hits", "hurt", "re", "abt", "about", "bf",
+    "gf", "mate", "manager", "boss", "landlord", "worker", "pastor", "coach", "supervisor",
+    "roommate", "flatmate", "stepfather", "stepmother", "wife", "husband", "kill", "leave",
+    "had", "called", "named", "supervisee", "lad", "rabbi", "imam", "sir", "miss", "mr",
+    "mrs", "ms", "dr", "pc", "dc", "sgt", "cllr", "prof", "mx",
+})
+_KIN_AFTER_POSSESSIVE = LOWER_NAME_CUES | frozenset({
+    "mum", "mom", "dad", "stepdad", "bf", "gf", "ex", "husband", "wife", "partner", "boss",
+    "social", "teacher", "uncle", "nan", "family", "baby", "kids", "son", "daughter",
+    "brother", "sister", "mate", "friend", "boyfriend", "girlfriend", "parents", "in-laws",
+})
+# "mr hughes", "dr mistry", "pc dawson": the next word is a surname whatever it is.
+_PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "revd",
+                            "fr", "pastor", "imam", "rabbi", "sheikh", "pc", "dc", "ds",
+                            "di", "sgt", "cllr", "coach"})
+_NEVER = WEAK_VERBS | STRONG_VERBS | TITLES
+_STOP = frozenset({
+    "in", "on", "at", "and", "for", "since", "but", "so", "because", "who", "which", "then",
+    "till", "until", "after", "before", "every", "last", "this", "today", "near", "with",
+    "w", "is", "was", "has", "had", "the", "a", "to", "from", "said", "says", "where", "when",
+})
+_PLACE_CUES = PLACE_PREPOSITIONS - {"visiting", "moved", "lives", "live", "living", "grew"}
+
+Word = tuple[int, int, str]
+
+
+def _kind(word: str, lex: Lexicon) -> str:
+    """"name" for a first name that is no English word, "maybe" for a word that could be a
+    name given context (a word that is also a name, a surname, a word no list knows), ""
+    for an ordinary word."""
+    if word in lex.common or word in _NEVER or "'" in word:
+        return ""
+    parts = word.split("-") if "-" in word else (word,)
+    if any(p in lex.english or len(p) < 2 for p in parts):
+        return "maybe" if word in lex.first_names and word not in lex.keep else ""
+    if all(p in lex.first_names for p in parts):
+        return "name"
+    return "maybe" if len(word) >= _MIN or word in lex.first_names else ""
+
+
+def _person_context(words: list[Word], i: int, low: str) -> bool:
+    """Does the sentence treat words[i] as a person ("told efua", "efua said", "efua's mum",
+    "dylan (16)")?"""
+    start, end, _ = words[i]
+    if i and words[i - 1][2] in _BEFORE_PERSON and start - words[i - 1][1] <= 2:
+        return True
+    if low.startswith(" (", end):
+        return True
+    if i + 1 < len(words):
+        nxt = words[i + 1][2]
+        if low.startswith("'s", end):
+            return nxt in _KIN_AFTER_POSSESSIVE
+        return nxt in STRONG_VERBS and words[i + 1][0] - end == 1
+    return False
+
+
+def _person(text: str, low: str, words: list[Word], i: int, lex: Lexicon) -> Span | None:
+    start, end, word = words[i]
+    kind = _kind(word, lex)
+    if not kind:
+        return None
+    prev = words[i - 1] if i else None
+    after_title = prev is not None and prev[2] in _PERSON_TITLES and start - prev[1] <= 2
+    if (after_title and word not in lex.english) or kind == "name" or (
+            _person_context(words, i, low) and word not in lex.places):
+        return Span("PERSON", start, end, (word,))
+    return None
+
+
+def _place(words: list[Word], i: int, lex: Lexicon) -> Span | None:
+    """A known place typed in lower case, or an unknown word after "in", "from", "near"."""
+    start, end, word = words[i]
+    if word in lex.english or len(word) < _MIN:
+        return None
+    nxt = words[i + 1] if i + 1 < len(words) and words[i + 1][0] == end + 1 else None
+    if nxt and f"{word} {nxt[2]}" in lex.places:
+        return Span("PLACE", start, nxt[1], (f"{word} {nxt[2]}",))
+    if word in lex.places:
+        return Span("PLACE", start, end, (word,))
+    if i and words[i - 1][2] in _PLACE_CUES and word not in lex.first_names:
+        return Span("PLACE", start, end, (word,))
+    return None
+
+
+def _org_run(words: list[Word], i: int) -> list[Word]:
+    run = [words[i]]
+    for nxt in words[i + 1:i + 4]:
+        if nxt[2] in _STOP or nxt[0] - run[-1][1] > 1:
+            break
+        run.append(nxt)
+    return run
+
+
+def _org(words: list[Word], i: int, lex: Lexicon) -> Span | None:
+    """An employer after "works at", or "oakfield primary", "st bede's", "hmp brixton"."""
+    start, end, word = words[i]
+    if word in _STOP:
+        return None
+    prev = tuple(w[2] for w in words[max(0, i - 2):i])
+    lead = word in _LEADS
+    if lead or (prev and prev[-1] in _EMPLOYER_LINKS and (
+            employer_context(prev) or (prev[-1] == "at" and word not in lex.english))):
+        run = _org_run(words, i)
+        if (lead and len(run) == 1) or (all(w[2] in lex.english for w in run)
+                                        and run[-1][2] not in ORG_SUFFIXES):
+            return None
+        return Span("ORG", start, run[-1][1], (" ".join(w[2] for w in run),))
+    if word in ORG_SUFFIXES and prev and prev[-1] not in lex.english and (
+            words[i - 1][1] == start - 1):
+        return Span("ORG", words[i - 1][0], end, (f"{prev[-1]} {word}",))
+    return None
+
+
+_LEADS = frozenset({"st", "hmp", "hmyoi"})
+_EMPLOYER_LINKS = frozenset({"at", "for", "by", "employer", "employers", "is", "are", "was"})
+
+
+def phone_typed(text: str, low: str | None, lex: Lexicon) -> list[Span]:
+    """Names, places and organisations written in lower case (needs a foldable text).
+
+    Most words are common ones that open nothing; they are passed over with one set test,
+    except that "at", "for" and "by" may open an employer after them."""
+    if low is None:
+        return []
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(low)]
+    words = [(s, e - 2, w[:-2]) if w[-2:] == "'s" else (s, e, w) for s, e, w in words]
+    common, suffixes = lex.common, ORG_SUFFIXES
+    spans: list[Span] = []
+    for i, (start, _, word) in enumerate(words):
+        if not text[start].islower():
+            continue
+        if word in common and word not in _LEADS and word not in suffixes and not (
+                i and words[i - 1][2] in _EMPLOYER_LINKS):
+            continue
+        for found in (_person(text, low, words, i, lex), _place(words, i, lex),
+                      _org(words, i, lex)):
+            if found:
+                spans.append(found)
+    return _joined(text, spans)
+
+
+def _joined(text: str, spans: list[Span]) -> list[Span]:
+    """Adjacent lower-case names ("xiao ming", "chloe-anne") become one span."""
+    people: list[Span] = []
+    for span in sorted((s for s in spans if s.kind == "PERSON"), key=lambda s: s.start):
+        last = people[-1] if people else None
+        if last and text[last.end:span.start] in (" ", "-"):
+            people[-1] = Span("PERSON", last.start, span.end, last.key + span.key)
+        else:
+            people.append(span)
+    return [s for s in spans if s.kind != "PERSON"] + people
