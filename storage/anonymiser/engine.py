@@ -102,16 +102,22 @@ class Anonymiser:
         self._names: set[str] = set()
         self._lock = threading.Lock()
 
-    def redact(self, text: str, extra_terms: Iterable[str] = ()) -> Redaction:
+    def redact(self, text: str, extra_terms: Iterable[str] = (),
+               kept_terms: Iterable[str] = ()) -> Redaction:
         """Replace identifiers (and any `extra_terms`, case-insensitively) with placeholders.
 
+        A finding whose text is one of `kept_terms` (case-insensitively) stays in: the
+        practitioner has said it was not an identifier ("Reading between the lines").
         Offsets in the result refer to `normalise(text)`, which is what the redaction
         is made from."""
         text = normalise(text)
+        keep = {normalise(t).strip().casefold() for t in kept_terms}
         with self._lock:
             spans, protected = candidates(text, self._names)
             spans.extend(_extra(text, extra_terms, self._names))
             kept = resolve(spans, protected)
+            if keep:
+                kept = [s for s in kept if text[s.start:s.end].casefold() not in keep]
             pieces: list[str] = []
             found: list[Finding] = []
             cursor = 0
