@@ -21,6 +21,7 @@ from storage.anonymiser.patterns import find_patterns
 from storage.anonymiser.phones import find_phones
 from storage.anonymiser.phonetyped import phone_typed
 from storage.anonymiser.placeholders import Numberer
+from storage.anonymiser.references import find_references
 from storage.anonymiser.resolve import resolve
 from storage.anonymiser.tokens import capitalised, forget_context
 from storage.anonymiser.windows import clusters, digit_windows
@@ -84,6 +85,7 @@ def candidates(text: str, known: set[str]) -> tuple[list[Span], list[tuple[int, 
         spans.extend(find_numbers(text, lower, near, wide))
         spans.extend(find_dates(text, lower, words, near, wide))
         spans.extend(find_phones(text, near))
+        spans.extend(find_references(text, lower, near))
     shape = ascii_shape(text)
     spans.extend(find_names(shape, capitalised(shape), lex, known))
     spans.extend(lowercase_names(text, low, words, lex))

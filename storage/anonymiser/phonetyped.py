@@ -19,7 +19,7 @@ from storage.anonymiser.model import Span
 from storage.anonymiser.names import LOWER_NAME_CUES, STRONG_VERBS, TITLES, WEAK_VERBS
 from storage.anonymiser.places import ORG_SUFFIXES, PLACE_PREPOSITIONS, employer_context
 
-_WORD = re.compile(r"[a-z]+(?:[\-'][a-z]+)*")
+_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?:[\-'][a-z]+)*")
 _MIN = 3
 # Words before a person: "told X", "with X", "w X" (phone for "with"), "client X".
 _BEFORE_PERSON = LOWER_NAME_CUES | frozenset({
