@@ -92,7 +92,7 @@ _MIN_BARE = 3
 
 def _bare_candidates(words: set[str], lex: Lexicon) -> list[str]:
     return [w for w in words & lex.first_names if len(w) >= _MIN_BARE and not (
-        lex.is_ordinary(w) or w in WEAK_VERBS or w in lex.word_names)]
+        lex.is_ordinary(w) or w in WEAK_VERBS or w in lex.word_names or w in TITLES)]
 
 
 def bare_names(text: str, low: str | None, words: set[str], lex: Lexicon) -> Iterator[Span]:

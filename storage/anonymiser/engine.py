@@ -48,10 +48,26 @@ def _lower_words(lower: str) -> set[str]:
     return set(_LOWER_WORD.findall(lower))
 
 
-def _protected(text: str, low: str, words: set[str]) -> list[tuple[int, int]]:
-    """Statute names ("Children Act 1989 s.47") and everyday phrases ("New Year's Eve",
-    "Early Help"): nothing inside them is an identifier."""
+def _services(low: str, words: set[str], services: dict[str, tuple[str, ...]]
+              ) -> list[tuple[int, int]]:
+    """National services and benefits named in passing ("Universal Credit")."""
     found = []
+    for first in words.intersection(services):
+        for phrase in services[first]:
+            i = low.find(phrase)
+            while i >= 0:
+                end = i + len(phrase)
+                if (i == 0 or not low[i - 1].isalnum()) and not low[end:end + 1].isalnum():
+                    found.append((i, end))
+                i = low.find(phrase, end)
+    return found
+
+
+def _protected(text: str, low: str, words: set[str],
+               services: dict[str, tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Statute names ("Children Act 1989 s.47"), everyday phrases ("New Year's Eve",
+    "Early Help") and national services: nothing inside them is an identifier."""
+    found = _services(low, words, services)
     if not _PHRASE_ENDS.isdisjoint(words):
         found.extend((m.start(), m.end()) for m in _KEEP_PHRASES.finditer(low))
     if "Act" in text:
@@ -92,7 +108,7 @@ def candidates(text: str, known: set[str]) -> tuple[list[Span], list[tuple[int, 
     spans.extend(bare_names(text, low, words, lex))
     spans.extend(phone_typed(text, low, lex))
     spans.extend(repeated_names(text, low, words, lex, known | name_words(spans), spans))
-    return spans, _protected(text, lower, words)
+    return spans, _protected(text, lower, words, lex.services)
 
 
 class Anonymiser:

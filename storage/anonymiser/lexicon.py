@@ -146,6 +146,8 @@ class Lexicon:
     # Lower-case English words (SCOWL) and phone shorthand ("tbh", "appt"): in lower-case
     # text, a word in here is not a name unless the sentence says so.
     english: frozenset[str] = frozenset()
+    # National services and benefits ("universal credit"), by their first word.
+    services: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     # Every word of a place or organisation entry (and its possessive-free form): a run
     # holding none of them cannot be in the gazetteers, so they need not be searched.
     gazetteer_words: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -164,14 +166,24 @@ class Lexicon:
         return folded in self.common or folded in self.keep
 
 
-def _countries() -> set[str]:
+def _countries(names: frozenset[str]) -> set[str]:
+    """Words of country and US state names; a word of a longer name that is also a
+    personal name ("Cook" Islands, "Marshall" Islands) is left out, or surnames survive."""
     from faker.providers.address.en_GB import Provider as GbAddress
     from faker.providers.address.en_US import Provider as UsAddress
 
     words: set[str] = set()
     for name in [*GbAddress.countries, *UsAddress.states]:
-        words.update(fold(w) for w in name.replace(",", " ").split())
+        parts = [fold(w) for w in name.replace(",", " ").split()]
+        words.update(p for p in parts if len(parts) == 1 or p not in names)
     return words
+
+
+def _by_first_word(phrases: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for phrase in phrases:
+        table.setdefault(phrase.split()[0], []).append(phrase)
+    return {first: tuple(found) for first, found in table.items()}
 
 
 @lru_cache(maxsize=1)
@@ -181,8 +193,9 @@ def lexicon() -> Lexicon:
 
     common = {fold(w) for w in EnglishLorem.word_list} | {fold(w) for w in _shipped(
         "anonymiser_common.txt")}
-    keep = {fold(w) for w in _shipped("anonymiser_keep.txt")} | _countries()
     first_names, last_names = _faker_names()
+    keep = {fold(w) for w in _shipped("anonymiser_keep.txt")} | _countries(
+        first_names | last_names)
     return Lexicon(
         first_names=first_names,
         last_names=last_names,
@@ -191,6 +204,7 @@ def lexicon() -> Lexicon:
         places=frozenset(fold(p) for p in _shipped("anonymiser_places.txt")),
         orgs=frozenset(fold(o) for o in _shipped("anonymiser_orgs.txt")),
         word_names=frozenset(_shipped("anonymiser_word_names.txt")),
+        services=_by_first_word(fold(p) for p in _shipped("anonymiser_services.txt")),
         english=frozenset(_shipped("anonymiser_english.txt"))
         | frozenset(_shipped("anonymiser_texting.txt")) | keep,
     )

@@ -108,10 +108,14 @@ def _place(words: list[Word], i: int, lex: Lexicon) -> Span | None:
     return None
 
 
-def _org_run(words: list[Word], i: int) -> list[Word]:
+def _org_run(words: list[Word], i: int, lex: Lexicon) -> list[Word]:
+    """The employer's name: the words after the cue up to a common word, or an ordinary
+    word after a distinctive one ("infosys bullies him")."""
     run = [words[i]]
     for nxt in words[i + 1:i + 4]:
-        if nxt[2] in _STOP or nxt[0] - run[-1][1] > 1:
+        if nxt[2] in _STOP or nxt[0] - run[-1][1] > 1 or run[-1][2] in ORG_SUFFIXES or (
+                nxt[2] in lex.english and nxt[2] not in ORG_SUFFIXES
+                and run[-1][2] not in lex.english):
             break
         run.append(nxt)
     return run
@@ -126,7 +130,7 @@ def _org(words: list[Word], i: int, lex: Lexicon) -> Span | None:
     lead = word in _LEADS
     if lead or (prev and prev[-1] in _EMPLOYER_LINKS and (
             employer_context(prev) or (prev[-1] == "at" and word not in lex.english))):
-        run = _org_run(words, i)
+        run = _org_run(words, i, lex)
         if (lead and len(run) == 1) or (all(w[2] in lex.english for w in run)
                                         and run[-1][2] not in ORG_SUFFIXES):
             return None

@@ -105,7 +105,8 @@ def known_place_or_org(run: list[Token], lex: Lexicon) -> Span | None:
             kind = "ORG" if key in lex.orgs else "PLACE" if key in lex.places else ""
             if not kind:
                 continue
-            if size == 1 and part[0].sentence_start and lex.is_ordinary(key):
+            if size == 1 and part[0].sentence_start and (lex.is_ordinary(key)
+                                                         or key in lex.english):
                 continue
             return Span(kind, part[0].start, part[-1].end, (key,))
     return None
