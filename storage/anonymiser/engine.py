@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Iterable
 
+from storage.anonymiser.aliases import find_aliases
 from storage.anonymiser.cues import bare_names, lowercase_names, name_words, repeated_names
 from storage.anonymiser.dates import find_dates
 from storage.anonymiser.lexicon import ascii_shape, fold, fold_text, lexicon, lower_text
@@ -107,6 +108,7 @@ def candidates(text: str, known: set[str]) -> tuple[list[Span], list[tuple[int, 
     spans.extend(lowercase_names(text, low, words, lex))
     spans.extend(bare_names(text, low, words, lex))
     spans.extend(phone_typed(text, low, lex))
+    spans.extend(find_aliases(text, lower))
     spans.extend(repeated_names(text, low, words, lex, known | name_words(spans), spans))
     return spans, _protected(text, lower, words, lex.services)
 
