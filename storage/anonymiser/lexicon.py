@@ -194,6 +194,7 @@ def lexicon() -> Lexicon:
     common = {fold(w) for w in EnglishLorem.word_list} | {fold(w) for w in _shipped(
         "anonymiser_common.txt")}
     first_names, last_names = _faker_names()
+    first_names |= frozenset(_shipped("anonymiser_given_names.txt"))
     keep = {fold(w) for w in _shipped("anonymiser_keep.txt")} | _countries(
         first_names | last_names)
     return Lexicon(
