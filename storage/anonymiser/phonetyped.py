@@ -39,6 +39,10 @@ _KIN_AFTER_POSSESSIVE = LOWER_NAME_CUES | frozenset({
 _PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "revd",
                             "fr", "pastor", "imam", "rabbi", "sheikh", "pc", "dc", "ds",
                             "di", "sgt", "cllr", "coach"})
+# After a word no list knows, these say it is someone: "efua is pregnant", "kemi from
+# church said", "hodan has".
+_AFTER_UNKNOWN = frozenset({"is", "was", "has", "had", "from", "says", "thinks", "wants",
+                            "feels", "got", "hasnt", "wont", "isnt", "fled", "lost"})
 _NEVER = WEAK_VERBS | STRONG_VERBS | TITLES
 _STOP = frozenset({
     "in", "on", "at", "and", "for", "since", "but", "so", "because", "who", "which", "then",
@@ -50,12 +54,29 @@ _PLACE_CUES = PLACE_PREPOSITIONS - {"visiting", "moved", "lives", "live", "livin
 Word = tuple[int, int, str]
 
 
+_SUFFIXES = ("s", "es", "er", "ers", "ing", "ed", "ly", "ness", "ment", "y")
+
+
+def looks_english(word: str, english: frozenset[str]) -> bool:
+    """A word the dictionary lacks but English makes: an inflection of a word it has
+    ("safeguarded") or two words run together ("fundraiser", "carpark")."""
+    for suffix in _SUFFIXES:
+        stem = word[:-len(suffix)]
+        if word.endswith(suffix) and len(stem) > 2 and (stem in english
+                                                        or stem + "e" in english):
+            return True
+    return any(word[:i] in english and word[i:] in english
+               for i in range(3, len(word) - 2))
+
+
 def _kind(word: str, lex: Lexicon) -> str:
     """"name" for a first name that is no English word, "maybe" for a word that could be a
     name given context (a word that is also a name, a surname, a word no list knows), ""
     for an ordinary word."""
-    if word in lex.common or word in _NEVER or "'" in word:
+    if word in lex.common or word in _NEVER:
         return ""
+    if "'" in word:
+        return "maybe" if word[:2] in ("o'", "d'") and len(word) > 3 else ""
     parts = word.split("-") if "-" in word else (word,)
     if any(p in lex.english or len(p) < 2 for p in parts):
         return "maybe" if word in lex.first_names and word not in lex.keep else ""
@@ -64,7 +85,7 @@ def _kind(word: str, lex: Lexicon) -> str:
     return "maybe" if len(word) >= _MIN or word in lex.first_names else ""
 
 
-def _person_context(words: list[Word], i: int, low: str) -> bool:
+def _person_context(words: list[Word], i: int, low: str, unknown: bool) -> bool:
     """Does the sentence treat words[i] as a person ("told efua", "efua said", "efua's mum",
     "dylan (16)")?"""
     start, end, _ = words[i]
@@ -72,11 +93,15 @@ def _person_context(words: list[Word], i: int, low: str) -> bool:
         return True
     if low.startswith(" (", end):
         return True
+    if low[end:end + 3].strip().isdigit() and low[end:end + 1] == " ":
+        return True  # "amir 19", "mikey 14"
     if i + 1 < len(words):
         nxt = words[i + 1][2]
         if low.startswith("'s", end):
             return nxt in _KIN_AFTER_POSSESSIVE
-        return nxt in STRONG_VERBS and words[i + 1][0] - end == 1
+        if words[i + 1][0] - end != 1:
+            return False
+        return nxt in STRONG_VERBS or (unknown and nxt in _AFTER_UNKNOWN)
     return False
 
 
@@ -87,8 +112,13 @@ def _person(text: str, low: str, words: list[Word], i: int, lex: Lexicon) -> Spa
         return None
     prev = words[i - 1] if i else None
     after_title = prev is not None and prev[2] in _PERSON_TITLES and start - prev[1] <= 2
-    if (after_title and word not in lex.english) or kind == "name" or (
-            _person_context(words, i, low) and word not in lex.places):
+    if prev is not None and low.startswith("'s", prev[1]) and kind != "name":
+        return None  # after "amy's" comes a thing ("amy's fundraiser"), or a kin word
+    unknown = not (word in lex.english or word in lex.first_names or word in lex.last_names
+                   or looks_english(word, lex.english))
+    if (after_title and (word not in lex.english or word in lex.last_names)) or (
+            kind == "name") or (_person_context(words, i, low, unknown)
+                                and word not in lex.places):
         return Span("PERSON", start, end, (word,))
     return None
 
