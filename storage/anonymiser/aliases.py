@@ -31,7 +31,13 @@ _UNDERSCORED = re.compile(r"(?<![\w@/.])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+(?![\w
 
 
 def _initials(text: str) -> Iterator[Span]:
-    for m in _INITIAL.finditer(text):
+    """Tried only where a letter stands alone before a full stop (found with str.find)."""
+    i = text.find(".")
+    while i >= 0:
+        m = _INITIAL.match(text, i - 1) if i and text[i - 1].isalpha() else None
+        i = text.find(".", i + 1)
+        if m is None:
+            continue
         after = m.group(2)
         before = text[max(0, m.start() - 16):m.start()]
         if _BEFORE.search(before) or (m.group(1)[0].isupper() and after in _VERB_AFTER):
@@ -51,7 +57,7 @@ def _handles(text: str) -> Iterator[Span]:
 def find_aliases(text: str, low: str) -> list[Span]:
     """Initials standing for a person, and handles without an "@"."""
     spans: list[Span] = []
-    if ". " in text or ".\t" in text:
+    if "." in text:
         spans.extend(_initials(text))
     if "_" in text or any(cue in low for cue in ("insta", "snap", "tiktok", "fb", "facebook",
                                                  "twitter", "handle", "user", "gamertag",

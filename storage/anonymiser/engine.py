@@ -102,7 +102,7 @@ def candidates(text: str, known: set[str]) -> tuple[list[Span], list[tuple[int, 
         spans.extend(find_numbers(text, lower, near, wide))
         spans.extend(find_dates(text, lower, words, near, wide))
         spans.extend(find_phones(text, near))
-        spans.extend(find_references(text, lower, near))
+        spans.extend(find_references(text, lower, near, words))
     shape = ascii_shape(text)
     spans.extend(find_names(shape, capitalised(shape), lex, known))
     spans.extend(lowercase_names(text, low, words, lex))

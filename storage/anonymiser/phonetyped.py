@@ -19,7 +19,9 @@ from storage.anonymiser.model import Span
 from storage.anonymiser.names import LOWER_NAME_CUES, STRONG_VERBS, TITLES, WEAK_VERBS
 from storage.anonymiser.places import ORG_SUFFIXES, PLACE_PREPOSITIONS, employer_context
 
-_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?:[\-'][a-z]+)*")
+# Words, digits included so that "pm" in "10pm" is not a word of its own; a possessive
+# "'s" is left outside the word ("kai's" is "kai"), other apostrophes kept ("o'brien").
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:'(?!s\b)[a-z]+)?")
 _MIN = 3
 # Words before a person: "told X", "with X", "w X" (phone for "with"), "client X".
 _BEFORE_PERSON = LOWER_NAME_CUES | frozenset({
@@ -175,25 +177,47 @@ _LEADS = frozenset({"st", "hmp", "hmyoi"})
 _EMPLOYER_LINKS = frozenset({"at", "for", "by", "employer", "employers", "is", "are", "was"})
 
 
+_PERSONISH, _PLACEISH, _ORGISH = 1, 2, 4
+_FLAGS: dict[str, int] = {}
+_FLAGS_FOR: list[Lexicon] = []
+
+
+def _flags(word: str, lex: Lexicon) -> int:
+    """What a word could open, whatever its neighbours (cached per word by the caller: the
+    same words recur in every answer). Words holding a digit ("10pm") open nothing."""
+    if not word.replace("-", "").replace("'", "").isalpha():
+        return 0
+    english = word in lex.english
+    return ((_PERSONISH if _kind(word, lex) or (word in lex.last_names
+                                                and word not in lex.common) else 0)
+            | (_PLACEISH if not english and len(word) >= _MIN else 0)
+            | (_ORGISH if word in _LEADS or word in ORG_SUFFIXES else 0))
+
+
 def phone_typed(text: str, low: str | None, lex: Lexicon) -> list[Span]:
     """Names, places and organisations written in lower case (needs a foldable text).
 
-    Most words are common ones that open nothing; they are passed over with one set test,
-    except that "at", "for" and "by" may open an employer after them."""
+    Most words are ordinary ones that open nothing; they are passed over after one cached
+    look-up, except that "at", "for" and "by" may open an employer after them."""
     if low is None:
         return []
+    if not _FLAGS_FOR or _FLAGS_FOR[0] is not lex:
+        _FLAGS.clear()
+        _FLAGS_FOR[:] = [lex]
+    cache = _FLAGS
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(low)]
-    words = [(s, e - 2, w[:-2]) if w[-2:] == "'s" else (s, e, w) for s, e, w in words]
-    common, suffixes = lex.common, ORG_SUFFIXES
     spans: list[Span] = []
+    links = _EMPLOYER_LINKS
     for i, (start, _, word) in enumerate(words):
-        if not text[start].islower():
+        flags = cache.get(word)
+        if flags is None:
+            flags = cache[word] = _flags(word, lex)
+        linked = i > 0 and words[i - 1][2] in links
+        if not (flags or linked) or not text[start].islower():
             continue
-        if word in common and word not in _LEADS and word not in suffixes and not (
-                i and words[i - 1][2] in _EMPLOYER_LINKS):
-            continue
-        for found in (_person(text, low, words, i, lex), _place(words, i, lex),
-                      _org(words, i, lex)):
+        for found in (_person(text, low, words, i, lex) if flags & _PERSONISH else None,
+                      _place(words, i, lex) if flags & _PLACEISH else None,
+                      _org(words, i, lex) if flags & _ORGISH or linked else None):
             if found:
                 spans.append(found)
     return _joined(text, spans)

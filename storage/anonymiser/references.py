@@ -40,9 +40,17 @@ def _mixed(text: str, lo: int, hi: int) -> list[Span]:
     return spans
 
 
-def find_references(text: str, low: str, near: list[Cluster]) -> list[Span]:
-    """Lettered references near every digit cluster; cued bare numbers where cued."""
+_CUED = ((_COLLAR, "ID", frozenset({"pc", "dc", "ds", "sgt", "ps", "officer", "collar",
+                                     "badge"})),
+         (_HOUSE, "PLACE", frozenset({"number", "no"})),
+         (_SSN_PART, "ID", frozenset({"ssn", "social"})))
+
+
+def find_references(text: str, low: str, near: list[Cluster], words: set[str]) -> list[Span]:
+    """Lettered references near every digit cluster; bare numbers only where the text
+    holds their cue word (`words` are its lower-case words)."""
     spans: list[Span] = []
+    cued = [(rx, kind) for rx, kind, cues in _CUED if not cues.isdisjoint(words)]
     done = -1
     for c in near:
         if c.hi <= done:
@@ -50,7 +58,7 @@ def find_references(text: str, low: str, near: list[Cluster]) -> list[Span]:
         lo, hi = max(c.lo - 24, 0), c.hi
         if c.digits >= _MIN_DIGITS - 1:
             spans.extend(_mixed(text, c.lo, c.hi))
-        for rx, kind in ((_COLLAR, "ID"), (_HOUSE, "PLACE"), (_SSN_PART, "ID")):
+        for rx, kind in cued:
             spans.extend(Span(kind, m.start(1), m.end(1)) for m in rx.finditer(text, lo, hi))
         done = hi
     return spans
