@@ -21,7 +21,7 @@ from storage.anonymiser.places import ORG_SUFFIXES, PLACE_PREPOSITIONS, employer
 
 # Words, digits included so that "pm" in "10pm" is not a word of its own; a possessive
 # "'s" is left outside the word ("kai's" is "kai"), other apostrophes kept ("o'brien").
-_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:'(?!s\b)[a-z]+)?")
+_WORD = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*(?:'(?!s\b)[a-z]+)?)(?:'s\b)?")
 _MIN = 3
 # Words before a person: "told X", "with X", "w X" (phone for "with"), "client X".
 _BEFORE_PERSON = LOWER_NAME_CUES | frozenset({
@@ -205,7 +205,7 @@ def phone_typed(text: str, low: str | None, lex: Lexicon) -> list[Span]:
         _FLAGS.clear()
         _FLAGS_FOR[:] = [lex]
     cache = _FLAGS
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(low)]
+    words = [(m.start(), m.end(1), m.group(1)) for m in _WORD.finditer(low)]
     spans: list[Span] = []
     links = _EMPLOYER_LINKS
     for i, (start, _, word) in enumerate(words):
