@@ -140,37 +140,67 @@ def _place(words: list[Word], i: int, lex: Lexicon) -> Span | None:
     return None
 
 
-def _org_run(words: list[Word], i: int, lex: Lexicon) -> list[Word]:
+def _org_run(words: list[Word], i: int, lex: Lexicon, low: str) -> list[Word]:
     """The employer's name: the words after the cue up to a common word, or an ordinary
-    word after a distinctive one ("infosys bullies him")."""
+    word after a distinctive one ("infosys bullies him"); after "st" any two words
+    ("st thomas more"); a possessive may sit inside ("queen elizabeth's grammar")."""
     run = [words[i]]
+    saint = words[i][2] == "st"
     for nxt in words[i + 1:i + 4]:
-        if nxt[2] in _STOP or nxt[0] - run[-1][1] > 1 or run[-1][2] in ORG_SUFFIXES or (
-                nxt[2] in lex.english and nxt[2] not in ORG_SUFFIXES
-                and run[-1][2] not in lex.english):
+        gap = nxt[0] - run[-1][1]
+        if nxt[2] in _STOP or (gap > 1 and not (gap == 3 and low.startswith("'s", run[-1][1]))
+                               ) or run[-1][2] in ORG_SUFFIXES or (
+                not (saint and len(run) < 3) and nxt[2] in lex.english
+                and nxt[2] not in ORG_SUFFIXES and run[-1][2] not in lex.english):
             break
         run.append(nxt)
     return run
 
 
-def _org(words: list[Word], i: int, lex: Lexicon) -> Span | None:
+def _org_span(words: list[Word], run: list[Word], low: str) -> Span:
+    end = run[-1][1] + (2 if low.startswith("'s", run[-1][1]) else 0)
+    return Span("ORG", run[0][0], end, (" ".join(w[2] for w in run),))
+
+
+def _org(words: list[Word], i: int, lex: Lexicon, low: str) -> Span | None:
     """An employer after "works at", or "oakfield primary", "st bede's", "hmp brixton"."""
     start, end, word = words[i]
     if word in _STOP:
         return None
     prev = tuple(w[2] for w in words[max(0, i - 2):i])
     lead = word in _LEADS
-    if lead or (prev and prev[-1] in _EMPLOYER_LINKS and (
-            employer_context(prev) or (prev[-1] == "at" and word not in lex.english))):
-        run = _org_run(words, i, lex)
+    employer = bool(prev) and prev[-1] in _EMPLOYER_LINKS and employer_context(prev)
+    if employer and word in lex.orgs:
+        return Span("ORG", start, end, (word,))  # "works at boots"
+    if lead or employer or (prev[-1:] == ("at",) and word not in lex.english):
+        run = _org_run(words, i, lex, low)
         if (lead and len(run) == 1) or (all(w[2] in lex.english for w in run)
                                         and run[-1][2] not in ORG_SUFFIXES):
             return None
-        return Span("ORG", start, run[-1][1], (" ".join(w[2] for w in run),))
-    if word in ORG_SUFFIXES and prev and prev[-1] not in lex.english and (
-            words[i - 1][1] == start - 1):
+        return _org_span(words, run, low)
+    if word in ORG_SUFFIXES and prev and words[i - 1][1] + 1 == start and not prev[-1].endswith(
+            ("ing", "ed")) and prev[-1] not in _NEVER and (
+            prev[-1] not in lex.english or (prev[-1] not in _GENERIC and prev[-1] not in
+                                            lex.common and prev[-1] not in lex.keep
+                                            and word in _STRONG_SUFFIXES)):
         return Span("ORG", words[i - 1][0], end, (f"{prev[-1]} {word}",))
     return None
+
+
+# Words before "school", "church" that name no particular one ("the local church").
+_GENERIC = frozenset({
+    "secondary", "primary", "grammar", "comprehensive", "catholic", "community", "local",
+    "village", "parish", "special", "boarding", "private", "state", "public", "medical",
+    "general", "district", "county", "city", "town", "youth", "sixth", "nursery", "infant",
+    "junior", "senior", "middle", "elementary", "high", "free", "independent", "faith",
+    "sunday", "new", "old", "same", "other", "big", "little", "main", "nearest", "day",
+    "night", "boys", "girls", "art", "drama", "football", "boxing", "dance", "church",
+    "residential", "care", "mental", "health", "psychiatric", "children's", "womens",
+    "women's", "mens", "men's", "their", "her", "his", "my", "our", "your", "a", "the",
+})
+_STRONG_SUFFIXES = frozenset({"church", "mosque", "temple", "synagogue", "gurdwara",
+                              "academy", "college", "primary", "school", "fellowship",
+                              "chapel", "baptist", "uni", "university"})
 
 
 _LEADS = frozenset({"st", "hmp", "hmyoi"})
@@ -217,7 +247,7 @@ def phone_typed(text: str, low: str | None, lex: Lexicon) -> list[Span]:
             continue
         for found in (_person(text, low, words, i, lex) if flags & _PERSONISH else None,
                       _place(words, i, lex) if flags & _PLACEISH else None,
-                      _org(words, i, lex) if flags & _ORGISH or linked else None):
+                      _org(words, i, lex, low) if flags & _ORGISH or linked else None):
             if found:
                 spans.append(found)
     return _joined(text, spans)

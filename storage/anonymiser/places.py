@@ -21,7 +21,7 @@ ORG_SUFFIXES = frozenset({
     "nursery", "ward", "trust", "services", "service", "council", "police", "prison",
     "partnership", "group", "club", "hotel", "pharmacy", "library", "campus", "unit",
     "foundation", "charity", "hall", "house", "lodge", "care", "systems", "rail", "water",
-    "bank", "federation", "arms", "inn", "tavern",
+    "bank", "federation", "arms", "inn", "tavern", "uni", "fellowship", "chapel",
 })
 PLACE_PREPOSITIONS = frozenset({
     "in", "from", "near", "to", "around", "outside", "into", "towards", "visiting", "moved",
