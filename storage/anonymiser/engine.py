@@ -20,7 +20,7 @@ from storage.anonymiser.names import TITLES, find_names
 from storage.anonymiser.numbers import find_numbers
 from storage.anonymiser.patterns import find_patterns
 from storage.anonymiser.phones import find_phones
-from storage.anonymiser.phonetyped import phone_typed
+from storage.anonymiser.phonetyped import lower_streets, phone_typed
 from storage.anonymiser.placeholders import Numberer
 from storage.anonymiser.references import find_references
 from storage.anonymiser.resolve import resolve
@@ -108,6 +108,7 @@ def candidates(text: str, known: set[str]) -> tuple[list[Span], list[tuple[int, 
     spans.extend(lowercase_names(text, low, words, lex))
     spans.extend(bare_names(text, low, words, lex))
     spans.extend(phone_typed(text, low, lex))
+    spans.extend(lower_streets(text, low, words))
     spans.extend(find_aliases(text, lower))
     spans.extend(repeated_names(text, low, words, lex, known | name_words(spans), spans))
     return spans, _protected(text, lower, words, lex.services)

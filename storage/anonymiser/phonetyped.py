@@ -253,6 +253,26 @@ def phone_typed(text: str, low: str | None, lex: Lexicon) -> list[Span]:
     return _joined(text, spans)
 
 
+_STREET_WORDS = frozenset({"road", "rd", "street", "st", "lane", "lanes", "ln", "avenue",
+                           "ave", "close", "crescent", "drive", "grove", "terrace", "gardens",
+                           "court", "row", "blvd", "boulevard", "parade", "mews"})
+_STREET = re.compile(
+    r"(?:\b(?:on|at|in|off|along|down|up|from|near|to)\s+|(?<![\d/.\-])\d{1,4}[a-z]?,?\s+)"
+    r"((?:\d{1,4}[a-z]?,?\s+)?(?!(?:the|a|my|his|her|their|this|that|main|same|high)\b)"
+    r"[a-z][a-z'\-]+(?:\s+[a-z][a-z'\-]+)?\s+(?:road|rd|street|st|lane|lanes|ln|avenue|ave|"
+    r"close|crescent|drive|grove|terrace|gardens|court|row|blvd|boulevard|parade|mews))\b"
+    r"(?!\s+(?:mary|john|james|peter|paul|george|andrew|thomas|joseph|anne|luke|mark)\b)")
+
+
+def lower_streets(text: str, low: str, words: set[str]) -> list[Span]:
+    """Streets typed in lower case, after "on", "at", "off" or a house number ("on soho rd",
+    "14 cedar road"); only texts that hold a street word are searched."""
+    if low is None or _STREET_WORDS.isdisjoint(words):
+        return []
+    return [Span("ADDRESS", m.start(1), m.end(1)) for m in _STREET.finditer(low)
+            if text[m.start(1)].islower() or text[m.start(1)].isdigit()]
+
+
 def _joined(text: str, spans: list[Span]) -> list[Span]:
     """Adjacent lower-case names ("xiao ming", "chloe-anne") become one span."""
     people: list[Span] = []
