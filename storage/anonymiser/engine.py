@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterable
 
 from storage.anonymiser.aliases import find_aliases
-from storage.anonymiser.cues import bare_names, lowercase_names, name_words, repeated_names
+from storage.anonymiser.cues import lowercase_names, name_words, repeated_names
 from storage.anonymiser.dates import find_dates
 from storage.anonymiser.lexicon import ascii_shape, fold, fold_text, lexicon, lower_text
 from storage.anonymiser.model import Finding, Redaction, Span
@@ -106,7 +106,6 @@ def candidates(text: str, known: set[str]) -> tuple[list[Span], list[tuple[int, 
     shape = ascii_shape(text)
     spans.extend(find_names(shape, capitalised(shape), lex, known))
     spans.extend(lowercase_names(text, low, words, lex))
-    spans.extend(bare_names(text, low, words, lex))
     spans.extend(phone_typed(text, low, lex))
     spans.extend(lower_streets(text, low, words))
     spans.extend(find_aliases(text, lower))

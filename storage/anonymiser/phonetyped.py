@@ -107,21 +107,24 @@ def _person_context(words: list[Word], i: int, low: str, unknown: bool) -> bool:
     return False
 
 
-def _person(text: str, low: str, words: list[Word], i: int, lex: Lexicon) -> Span | None:
+def _person(low: str, words: list[Word], i: int, lex: Lexicon, flags: int) -> Span | None:
+    """A lower-case word that is a name: a first name no dictionary has, or a word the
+    sentence treats as a person."""
     start, end, word = words[i]
-    kind = _kind(word, lex)
-    if not kind:
-        return None
-    prev = words[i - 1] if i else None
-    after_title = prev is not None and prev[2] in _PERSON_TITLES and start - prev[1] <= 2
-    if prev is not None and low.startswith("'s", prev[1]) and kind != "name":
-        return None  # after "amy's" comes a thing ("amy's fundraiser"), or a kin word
-    unknown = not (word in lex.english or word in lex.first_names or word in lex.last_names
-                   or looks_english(word, lex.english))
-    if (after_title and (word not in lex.english or word in lex.last_names)) or (
-            kind == "name") or (_person_context(words, i, low, unknown)
-                                and word not in lex.places):
+    if flags & _NAME:
         return Span("PERSON", start, end, (word,))
+    prev = words[i - 1] if i else None
+    if prev is not None and low.startswith("'s", prev[1]):
+        return None  # after "amy's" comes a thing ("amy's fundraiser"), or a kin word
+    after_title = prev is not None and prev[2] in _PERSON_TITLES and start - prev[1] <= 2
+    first = bool(flags & _FIRST)
+    if (after_title and (word not in lex.english or word in lex.last_names)) or (
+            flags & _MAYBE and _person_context(words, i, low, bool(flags & _UNKNOWN))
+            and (first or word not in lex.places)) or (
+            first and flags & _MAYBE and prev is not None and prev[2] == "and"
+            and start - prev[1] == 1
+            and word not in lex.word_names):
+        return Span("PERSON", start, end, (word,))  # "hannah and josh arguing"
     return None
 
 
@@ -207,7 +210,7 @@ _LEADS = frozenset({"st", "hmp", "hmyoi"})
 _EMPLOYER_LINKS = frozenset({"at", "for", "by", "employer", "employers", "is", "are", "was"})
 
 
-_PERSONISH, _PLACEISH, _ORGISH = 1, 2, 4
+_PERSONISH, _PLACEISH, _ORGISH, _NAME, _MAYBE, _UNKNOWN, _FIRST = 1, 2, 4, 8, 16, 32, 64
 _FLAGS: dict[str, int] = {}
 _FLAGS_FOR: list[Lexicon] = []
 
@@ -218,10 +221,19 @@ def _flags(word: str, lex: Lexicon) -> int:
     if not word.replace("-", "").replace("'", "").isalpha():
         return 0
     english = word in lex.english
-    return ((_PERSONISH if _kind(word, lex) or (word in lex.last_names
-                                                and word not in lex.common) else 0)
-            | (_PLACEISH if not english and len(word) >= _MIN else 0)
-            | (_ORGISH if word in _LEADS or word in ORG_SUFFIXES else 0))
+    kind = _kind(word, lex)
+    found = (_NAME if kind == "name" else _MAYBE if kind else 0) | (
+        _FIRST if word in lex.first_names else 0)
+    if kind and not (english or word in lex.first_names or word in lex.last_names
+                     or looks_english(word, lex.english)):
+        found |= _UNKNOWN
+    if kind or (word in lex.last_names and word not in lex.common and word not in _NEVER):
+        found |= _PERSONISH
+    if not english and len(word) >= _MIN:
+        found |= _PLACEISH
+    if word in _LEADS or word in ORG_SUFFIXES:
+        found |= _ORGISH
+    return found
 
 
 def phone_typed(text: str, low: str | None, lex: Lexicon) -> list[Span]:
@@ -238,14 +250,16 @@ def phone_typed(text: str, low: str | None, lex: Lexicon) -> list[Span]:
     words = [(m.start(), m.end(1), m.group(1)) for m in _WORD.finditer(low)]
     spans: list[Span] = []
     links = _EMPLOYER_LINKS
+    previous = ""
     for i, (start, _, word) in enumerate(words):
         flags = cache.get(word)
         if flags is None:
             flags = cache[word] = _flags(word, lex)
-        linked = i > 0 and words[i - 1][2] in links
+        linked = previous in links
+        previous = word
         if not (flags or linked) or not text[start].islower():
             continue
-        for found in (_person(text, low, words, i, lex) if flags & _PERSONISH else None,
+        for found in (_person(low, words, i, lex, flags) if flags & _PERSONISH else None,
                       _place(words, i, lex) if flags & _PLACEISH else None,
                       _org(words, i, lex, low) if flags & _ORGISH or linked else None):
             if found:
