@@ -273,9 +273,14 @@ _STREET_WORDS = frozenset({"road", "rd", "street", "st", "lane", "lanes", "ln", 
 _STREET = re.compile(
     r"(?:\b(?:on|at|in|off|along|down|up|from|near|to)\s+|(?<![\d/.\-])\d{1,4}[a-z]?,?\s+)"
     r"((?:\d{1,4}[a-z]?,?\s+)?(?!(?:the|a|my|his|her|their|this|that|main|same|high)\b)"
-    r"[a-z][a-z'\-]+(?:\s+[a-z][a-z'\-]+)?\s+(?:road|rd|street|st|lane|lanes|ln|avenue|ave|"
-    r"close|crescent|drive|grove|terrace|gardens|court|row|blvd|boulevard|parade|mews))\b"
-    r"(?!\s+(?:mary|john|james|peter|paul|george|andrew|thomas|joseph|anne|luke|mark)\b)")
+    r"[a-z][a-z'\-]+(?:\s+[a-z][a-z'\-]+)?\s+(?:road|rd|street|lane|lanes|ln|avenue|ave|"
+    r"close|crescent|drive|grove|terrace|gardens|court|row|blvd|boulevard|parade|mews|"
+    # "st" ends a street only before punctuation or a little word, else it is a saint
+    r"st(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|in|on|at|near|by|which|where|with|w)\b)))\b")
+
+
+_STREET_HINT = re.compile(r"\b(?:" + "|".join(sorted(_STREET_WORDS)) + r")\b")
+_STREET_REACH = 48
 
 
 def lower_streets(text: str, low: str, words: set[str]) -> list[Span]:
@@ -283,8 +288,14 @@ def lower_streets(text: str, low: str, words: set[str]) -> list[Span]:
     "14 cedar road"); only texts that hold a street word are searched."""
     if low is None or _STREET_WORDS.isdisjoint(words):
         return []
-    return [Span("ADDRESS", m.start(1), m.end(1)) for m in _STREET.finditer(low)
-            if text[m.start(1)].islower() or text[m.start(1)].isdigit()]
+    spans = []
+    for hint in _STREET_HINT.finditer(low):
+        lo = max(0, hint.start() - _STREET_REACH)
+        lo = low.rfind(" ", 0, lo) + 1 if lo else 0
+        spans.extend(Span("ADDRESS", m.start(1), m.end(1))
+                     for m in _STREET.finditer(low, lo, hint.end() + 8)
+                     if text[m.start(1)].islower() or text[m.start(1)].isdigit())
+    return spans
 
 
 def _joined(text: str, spans: list[Span]) -> list[Span]:
