@@ -95,3 +95,12 @@ def test_phone_typed_dev_split_recall_and_keep() -> None:
     recall, keep = _scores("dev2")
     assert recall >= 0.88
     assert keep >= 0.97
+
+
+def test_shipped_name_lists_hold_names_of_many_origins_and_no_english_words() -> None:
+    from storage.anonymiser.lexicon import lexicon
+
+    lex = lexicon()
+    assert {"siobhan", "przemyslaw", "oluwaseun", "wei", "simran", "kwesi"} <= lex.first_names
+    assert {"okafor", "kowalczyk", "nguyen"} <= lex.last_names
+    assert {"reading", "grace", "cook"} <= lex.english and "emma" not in lex.english

@@ -1,7 +1,9 @@
 """Word lists, built once and cached: the name gazetteer, common words, keep-list, places.
 
 First and last names come from faker's per-locale person providers (romanised forms
-for non-Latin scripts), so names of many origins are known without a download.
+for non-Latin scripts; shipped as derived lists, see `namelists`) and the US SSA
+baby-name counts, so names of many origins are known without a download; a lower-case
+English word list (SCOWL) tells a name typed in lower case from an ordinary word.
 Ordinary words come from faker's English lorem list plus a small shipped list.
 """
 
@@ -105,15 +107,23 @@ def _names_from(attr_value: object) -> Iterable[str]:
     return ()
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def _folded_names(raw: set[str]) -> frozenset[str]:
-    """Split, fold and keep the Latin-script parts of raw faker names (about 60k strings)."""
+    """Split, fold and keep the Latin-script parts of raw faker names (about 60k strings).
+
+    The parts are folded as one string (one C-level normalisation, not one per name):
+    this is most of the time the first anonymisation in a process takes."""
     parts = set(" ".join(str(n) for n in raw).replace("-", " ").split())
-    found = {_fold(p.strip(".")) for p in parts}
+    joined = " ".join(p.strip(".") for p in parts).translate(_FOLD)
+    found = set(_COMBINING.sub("", unicodedata.normalize("NFKD", joined)).lower().split())
     return frozenset(w for w in found if _LATIN_NAME.fullmatch(w)) - NEVER_NAMES
 
 
-def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    """First and last names from every person provider; only those modules are imported."""
+def faker_names() -> tuple[frozenset[str], frozenset[str]]:
+    """First and last names from every person provider (slow: imports every locale; the
+    shipped lists in storage/data are made from this by `namelists`)."""
     import faker.providers.person as person_providers
 
     firsts: set[str] = set()
@@ -193,8 +203,9 @@ def lexicon() -> Lexicon:
 
     common = {fold(w) for w in EnglishLorem.word_list} | {fold(w) for w in _shipped(
         "anonymiser_common.txt")}
-    first_names, last_names = _faker_names()
-    first_names |= frozenset(_shipped("anonymiser_given_names.txt"))
+    first_names = frozenset(_shipped("anonymiser_faker_first.txt")) | frozenset(
+        _shipped("anonymiser_given_names.txt"))
+    last_names = frozenset(_shipped("anonymiser_faker_last.txt"))
     keep = {fold(w) for w in _shipped("anonymiser_keep.txt")} | _countries(
         first_names | last_names)
     return Lexicon(
