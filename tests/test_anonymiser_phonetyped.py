@@ -104,3 +104,15 @@ def test_shipped_name_lists_hold_names_of_many_origins_and_no_english_words() ->
     assert {"siobhan", "przemyslaw", "oluwaseun", "wei", "simran", "kwesi"} <= lex.first_names
     assert {"okafor", "nowak", "nguyen"} <= lex.last_names
     assert {"reading", "grace", "cook"} <= lex.english and "emma" not in lex.english
+
+
+def test_every_finding_on_the_corpus_has_a_public_kind_and_offsets_into_the_text() -> None:
+    from storage.anonymiser import KIND_NAMES
+    from storage.text import normalise
+
+    rows = [json.loads(ln) for ln in CORPUS.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        text = normalise(row["text"])
+        for finding in anonymise(row["text"]).found:
+            assert finding.kind in KIND_NAMES and finding.kind != "REMOVED"
+            assert 0 <= finding.start < finding.end <= len(text)
