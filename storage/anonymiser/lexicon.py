@@ -162,10 +162,15 @@ class Lexicon:
     # holding none of them cannot be in the gazetteers, so they need not be searched.
     gazetteer_words: frozenset[str] = field(init=False, repr=False, compare=False)
 
+    # The first words of places of two or more words ("port" of "port talbot").
+    place_words: frozenset[str] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         words = {w for entry in self.places | self.orgs for w in entry.split(" ")}
         words |= {w[:-2] for w in words if w.endswith("'s")}
         object.__setattr__(self, "gazetteer_words", frozenset(words))
+        object.__setattr__(self, "place_words", frozenset(
+            p.split(" ")[0] for p in self.places if " " in p) | self.places)
 
     def is_name(self, folded: str) -> bool:
         """True for a first or last name from any locale."""

@@ -131,11 +131,14 @@ def _person(low: str, words: list[Word], i: int, lex: Lexicon, flags: int) -> Sp
 def _place(words: list[Word], i: int, lex: Lexicon) -> Span | None:
     """A known place typed in lower case, or an unknown word after "in", "from", "near"."""
     start, end, word = words[i]
-    if word in lex.english or len(word) < _MIN:
-        return None
     nxt = words[i + 1] if i + 1 < len(words) and words[i + 1][0] == end + 1 else None
     if nxt and f"{word} {nxt[2]}" in lex.places:
-        return Span("PLACE", start, nxt[1], (f"{word} {nxt[2]}",))
+        return Span("PLACE", start, nxt[1], (f"{word} {nxt[2]}",))  # "el paso"
+    if word in lex.english or len(word) < _MIN:
+        # "moving to slough", "from limerick": a town that is also a word, after its cue
+        cued = i > 0 and words[i - 1][2] in ("to", "from", "in", "near")
+        return Span("PLACE", start, end, (word,)) if cued and word in lex.places and (
+            word not in lex.common and not word.endswith("ing")) else None
     if word in lex.places:
         return Span("PLACE", start, end, (word,))
     if i and words[i - 1][2] in _PLACE_CUES and word not in lex.first_names:
@@ -175,6 +178,9 @@ def _org(words: list[Word], i: int, lex: Lexicon, low: str) -> Span | None:
     employer = bool(prev) and prev[-1] in _EMPLOYER_LINKS and employer_context(prev)
     if employer and word in lex.orgs:
         return Span("ORG", start, end, (word,))  # "works at boots"
+    if employer and word not in _GENERIC and word not in lex.common and word in lex.english and (
+            i + 1 == len(words) or words[i + 1][2] in _STOP or low[end:end + 1] in ",.;"):
+        return Span("ORG", start, end, (word,))  # "a carer at sunrise in banstead"
     if lead or employer or (prev[-1:] == ("at",) and word not in lex.english):
         run = _org_run(words, i, lex, low)
         if (lead and len(run) == 1) or (all(w[2] in lex.english for w in run)
@@ -200,6 +206,8 @@ _GENERIC = frozenset({
     "night", "boys", "girls", "art", "drama", "football", "boxing", "dance", "church",
     "residential", "care", "mental", "health", "psychiatric", "children's", "womens",
     "women's", "mens", "men's", "their", "her", "his", "my", "our", "your", "a", "the",
+    "home", "work", "school", "college", "uni", "university", "hospital", "nights",
+    "weekends", "lunch", "length", "least", "once", "first", "last", "all", "random",
 })
 _STRONG_SUFFIXES = frozenset({"church", "mosque", "temple", "synagogue", "gurdwara",
                               "academy", "college", "primary", "school", "fellowship",
@@ -229,7 +237,7 @@ def _flags(word: str, lex: Lexicon) -> int:
         found |= _UNKNOWN
     if kind or (word in lex.last_names and word not in lex.common and word not in _NEVER):
         found |= _PERSONISH
-    if not english and len(word) >= _MIN:
+    if (not english and len(word) >= _MIN) or word in lex.place_words:
         found |= _PLACEISH
     if word in _LEADS or word in ORG_SUFFIXES:
         found |= _ORGISH
