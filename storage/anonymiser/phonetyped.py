@@ -168,9 +168,33 @@ def _org_span(words: list[Word], run: list[Word], low: str) -> Span:
     return Span("ORG", run[0][0], end, (" ".join(w[2] for w in run),))
 
 
+_PUB_WORDS = frozenset({"arms", "inn", "tavern", "lion", "anchor", "crown", "keys", "bell",
+                        "swan", "oak", "plough", "horse", "head", "hart", "bull", "ship",
+                        "feathers", "wheatsheaf", "fox", "hounds", "eagle", "greyhound"})
+_PUB_CUES = frozenset({"at", "from", "in", "outside", "near", "to"})
+
+
+def _pub(words: list[Word], i: int) -> Span | None:
+    """"drinks at the red lion", "the crown and anchor": a pub, named after "at the"."""
+    if i < 2 or words[i - 1][2] != "the" or words[i - 2][2] not in _PUB_CUES:
+        return None
+    run = words[i:i + 4]
+    for size in range(len(run), 1, -1):  # two words at least: "the head" is no pub
+        after = words[i + size][2] if i + size < len(words) else ""
+        if run[size - 1][2] in _PUB_WORDS and after != "of" and all(
+                b[0] - a[1] == 1 for a, b in zip(run, run[1:size], strict=False)):
+            return Span("ORG", run[0][0], run[size - 1][1],
+                        (" ".join(w[2] for w in run[:size]),))
+    return None
+
+
 def _org(words: list[Word], i: int, lex: Lexicon, low: str) -> Span | None:
     """An employer after "works at", or "oakfield primary", "st bede's", "hmp brixton"."""
     start, end, word = words[i]
+    if word == "the":
+        return None
+    if i > 1 and words[i - 1][2] == "the":
+        return _pub(words, i)
     if word in _STOP:
         return None
     prev = tuple(w[2] for w in words[max(0, i - 2):i])
@@ -215,7 +239,8 @@ _STRONG_SUFFIXES = frozenset({"church", "mosque", "temple", "synagogue", "gurdwa
 
 
 _LEADS = frozenset({"st", "hmp", "hmyoi"})
-_EMPLOYER_LINKS = frozenset({"at", "for", "by", "employer", "employers", "is", "are", "was"})
+_EMPLOYER_LINKS = frozenset({"at", "for", "by", "employer", "employers", "is", "are", "was",
+                             "the"})
 
 
 _PERSONISH, _PLACEISH, _ORGISH, _NAME, _MAYBE, _UNKNOWN, _FIRST = 1, 2, 4, 8, 16, 32, 64
