@@ -15,12 +15,13 @@ from storage.anonymiser.aliases import find_aliases
 from storage.anonymiser.cues import lowercase_names, name_words, repeated_names
 from storage.anonymiser.dates import find_dates
 from storage.anonymiser.lexicon import ascii_shape, fold, fold_text, lexicon, lower_text
+from storage.anonymiser.lowerplaces import lower_streets
 from storage.anonymiser.model import Finding, Redaction, Span
 from storage.anonymiser.names import TITLES, find_names
 from storage.anonymiser.numbers import find_numbers
 from storage.anonymiser.patterns import find_patterns
 from storage.anonymiser.phones import find_phones
-from storage.anonymiser.phonetyped import lower_streets, phone_typed
+from storage.anonymiser.phonetyped import phone_typed
 from storage.anonymiser.placeholders import Numberer
 from storage.anonymiser.references import find_references
 from storage.anonymiser.resolve import resolve
