@@ -67,32 +67,30 @@ def _org_span(words: list[Word], run: list[Word], low: str) -> Span:
     return Span("ORG", run[0][0], end, (" ".join(w[2] for w in run),))
 
 
-_PUB_WORDS = frozenset({"arms", "inn", "tavern", "lion", "anchor", "crown", "keys", "bell",
+PUB_WORDS = frozenset({"arms", "inn", "tavern", "lion", "anchor", "crown", "keys", "bell",
                         "swan", "oak", "plough", "horse", "head", "hart", "bull", "ship",
                         "feathers", "wheatsheaf", "fox", "hounds", "eagle", "greyhound"})
 _PUB_CUES = frozenset({"at", "from", "in", "outside", "near", "to"})
 
 
 def _pub(words: list[Word], i: int) -> Span | None:
-    """"drinks at the red lion", "the crown and anchor": a pub, named after "at the"."""
-    if i < 2 or words[i - 1][2] != "the" or words[i - 2][2] not in _PUB_CUES:
-        return None
-    run = words[i:i + 4]
-    for size in range(len(run), 1, -1):  # two words at least: "the head" is no pub
-        after = words[i + size][2] if i + size < len(words) else ""
-        if run[size - 1][2] in _PUB_WORDS and after != "of" and all(
-                b[0] - a[1] == 1 for a, b in zip(run, run[1:size], strict=False)):
-            return Span("ORG", run[0][0], run[size - 1][1],
-                        (" ".join(w[2] for w in run[:size]),))
+    """"drinks at the red lion", "the crown and anchor": a pub, found from the word that
+    ends its name (words[i], one of the pub words) back to "the" after a cue."""
+    if i + 1 < len(words) and words[i + 1][2] == "of":
+        return None  # "at the head of the queue"
+    for the in range(i - 2, max(i - 5, 0), -1):  # two words at least: "the head" is no pub
+        if words[the][2] == "the" and words[the - 1][2] in _PUB_CUES and all(
+                b[0] - a[1] == 1 for a, b in zip(words[the + 1:i], words[the + 2:i + 1],
+                                                 strict=True)):
+            run = words[the + 1:i + 1]
+            return Span("ORG", run[0][0], run[-1][1], (" ".join(w[2] for w in run),))
     return None
 
 
 def org_at(words: list[Word], i: int, lex: Lexicon, low: str) -> Span | None:
     """An employer after "works at", or "oakfield primary", "st bede's", "hmp brixton"."""
     start, end, word = words[i]
-    if word == "the":
-        return None
-    if i > 1 and words[i - 1][2] == "the":
+    if word in PUB_WORDS:
         return _pub(words, i)
     if word in _STOP:
         return None
@@ -138,8 +136,7 @@ _STRONG_SUFFIXES = frozenset({"church", "mosque", "temple", "synagogue", "gurdwa
 
 
 LEADS = frozenset({"st", "hmp", "hmyoi"})
-EMPLOYER_LINKS = frozenset({"at", "for", "by", "employer", "employers", "is", "are", "was",
-                             "the"})
+EMPLOYER_LINKS = frozenset({"at", "for", "by", "employer", "employers", "is", "are", "was"})
 
 
 _STREET_WORDS = frozenset({"road", "rd", "street", "st", "lane", "lanes", "ln", "avenue",

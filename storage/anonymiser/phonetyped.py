@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 
 from storage.anonymiser.lexicon import Lexicon
-from storage.anonymiser.lowerplaces import EMPLOYER_LINKS, LEADS, MIN, Word, org_at, place_at
+from storage.anonymiser.lowerplaces import (
+    EMPLOYER_LINKS,
+    LEADS,
+    MIN,
+    PUB_WORDS,
+    Word,
+    org_at,
+    place_at,
+)
 from storage.anonymiser.model import Span
 from storage.anonymiser.names import LOWER_NAME_CUES, STRONG_VERBS, TITLES, WEAK_VERBS
 from storage.anonymiser.places import ORG_SUFFIXES
@@ -141,7 +149,7 @@ def _flags(word: str, lex: Lexicon) -> int:
         found |= _PERSONISH
     if (not english and len(word) >= MIN) or word in lex.place_words:
         found |= _PLACEISH
-    if word in LEADS or word in ORG_SUFFIXES:
+    if word in LEADS or word in ORG_SUFFIXES or word in PUB_WORDS:
         found |= _ORGISH
     return found
 
