@@ -71,6 +71,9 @@ def looks_english(word: str, english: frozenset[str]) -> bool:
                for i in range(3, len(word) - 2))
 
 
+_SYLLABLE = 3
+
+
 def _kind(word: str, lex: Lexicon) -> str:
     """"name" for a first name that is no English word, "maybe" for a word that could be a
     name given context (a word that is also a name, a surname, a word no list knows), ""
@@ -80,6 +83,10 @@ def _kind(word: str, lex: Lexicon) -> str:
     if "'" in word:
         return "maybe" if word[:2] in ("o'", "d'") and len(word) > 3 else ""
     parts = word.split("-") if "-" in word else (word,)
+    if len(parts) > 1 and parts[0] in lex.first_names and parts[0] not in lex.english and all(
+            p in lex.first_names or len(p) <= _SYLLABLE for p in parts[1:]) and (
+            parts[0] not in lex.common):
+        return "name"  # "ellie-may", "ji-woo", "chloe-anne"
     if any(p in lex.english or len(p) < 2 for p in parts):
         return "maybe" if word in lex.first_names and word not in lex.keep else ""
     if all(p in lex.first_names for p in parts):
@@ -177,12 +184,30 @@ def phone_typed(text: str, low: str | None, lex: Lexicon) -> list[Span]:
         previous = word
         if not (flags or linked) or not text[start].islower():
             continue
-        for found in (_person(low, words, i, lex, flags) if flags & _PERSONISH else None,
+        person = _person(low, words, i, lex, flags) if flags & _PERSONISH else None
+        if person:
+            spans.extend(_name_neighbours(text, words, i, lex))
+        for found in (person,
                       place_at(words, i, lex) if flags & _PLACEISH else None,
                       org_at(words, i, lex, low) if flags & _ORGISH or linked else None):
             if found:
                 spans.append(found)
     return _joined(text, spans)
+
+
+def _name_neighbours(text: str, words: list[Word], i: int, lex: Lexicon) -> list[Span]:
+    """The rest of a name around one found: "xiao ming", "chidi okafor" (a first name just
+    before, or a first or last name just after, that is no English word)."""
+    found = []
+    for j, gap in ((i - 1, words[i][0] - words[i - 1][1] if i else 0),
+                   (i + 1, words[i + 1][0] - words[i][1] if i + 1 < len(words) else 0)):
+        if gap != 1 or not text[words[j][0]].islower():
+            continue
+        word = words[j][2]
+        if (word in lex.first_names or (j > i and word in lex.last_names)) and not (
+                word in lex.english or word in _NEVER):
+            found.append(Span("PERSON", words[j][0], words[j][1], (word,)))
+    return found
 
 
 def _joined(text: str, spans: list[Span]) -> list[Span]:
