@@ -34,7 +34,8 @@ def _initials(text: str) -> Iterator[Span]:
     """Tried only where a letter stands alone before a full stop (found with str.find)."""
     i = text.find(".")
     while i >= 0:
-        m = _INITIAL.match(text, i - 1) if i and text[i - 1].isalpha() else None
+        single = i and text[i - 1].isalpha() and (i < 2 or not text[i - 2].isalnum())
+        m = _INITIAL.match(text, i - 1) if single else None
         i = text.find(".", i + 1)
         if m is None:
             continue

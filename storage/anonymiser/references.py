@@ -31,8 +31,13 @@ _SSN_PART = re.compile(
     r"of))*[\s:#,]*)(\d{4})\b(?!-)")
 
 
+_LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
+
+
 def _mixed(text: str, lo: int, hi: int) -> list[Span]:
-    spans = []
+    spans: list[Span] = []
+    if not _LETTER_DIGIT.search(text, lo, hi):
+        return spans
     for m in _MIXED.finditer(text, lo, hi):
         token = m.group()
         if sum(c.isdigit() for c in token) >= _MIN_DIGITS and not _UNITS.fullmatch(token):
