@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.replacements import Replacement, replacements
 from flows.engine import Engine, Session
 from flows.reflection import Reflection
 from storage.anonymiser import Anonymiser
@@ -22,7 +23,7 @@ class Conversation:
     """A flow session and where the practitioner is in reviewing its summary."""
 
     session: Session
-    stage: str = "flow"  # flow | review | remove | edit_pick | edit_text
+    stage: str = "flow"  # flow | review | remove | restore | edit_pick | edit_text
     extra_terms: list[str] = field(default_factory=list)
     edits: dict[str, str] = field(default_factory=dict)
     editing: str | None = None
@@ -32,6 +33,8 @@ class Conversation:
     tracked: list[tuple[int, float]] = field(default_factory=list)
     held: str | None = None  # words typed where an option was expected, kept for later
     paused: str | None = None  # the stage to return to if "stop?" is answered no
+    # Words the practitioner put back in review (a wrong replacement): never redacted.
+    restored: list[str] = field(default_factory=list)
 
     @property
     def answered(self) -> int:
@@ -51,16 +54,23 @@ class Conversation:
         """Free-text answers redacted with one numbering across the whole reflection."""
         reflection = self.reflection()
         redactor = Anonymiser()
-        texts = {state: redactor.redact(reflection.fields[state], self.extra_terms).text
+        texts = {state: redactor.redact(reflection.fields[state], self.extra_terms,
+                                        self.restored).text
                  for state in self.free_text_states()}
         return reflection.with_texts(texts)
+
+    def replacements(self) -> list[Replacement]:
+        """The placeholders of the anonymised summary that could be put back."""
+        reflection = self.reflection()
+        return replacements((reflection.fields[s] for s in self.free_text_states()),
+                            self.extra_terms, self.restored)
 
     def to_snapshot(self) -> bytes:
         return json.dumps({
             "session": self.session.snapshot(), "stage": self.stage,
             "extra": self.extra_terms, "edits": self.edits, "editing": self.editing,
             "seen": self.last_seen, "tracked": self.tracked, "held": self.held,
-            "paused": self.paused,
+            "paused": self.paused, "restored": self.restored,
         }).encode()
 
     @classmethod
@@ -71,4 +81,5 @@ class Conversation:
         tracked = [(int(mid), float(date)) for mid, date in data.get("tracked", [])]
         return cls(engine.restore(data["session"]), data["stage"], list(data["extra"]),
                    dict(data["edits"]), data["editing"], float(data["seen"]), tracked,
-                   data.get("held"), data.get("paused"))
+                   data.get("held"), data.get("paused"),
+                   [str(t) for t in data.get("restored", [])])

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot import wording
 from bot.conversation import Conversation
 from bot.messages import Input, Reply
+from bot.replacements import pick
 from flows.reflection import Reflection
 from storage.errors import StorageError
 
@@ -38,6 +39,8 @@ class Review:
             return [Reply(wording.ASK_REMOVE, expects="text", kind="question")]
         if conversation.stage == "edit_pick":
             return self._pick_answer(conversation)
+        if conversation.stage == "restore":
+            return self._pick_replacement(conversation)
         if conversation.stage == "edit_text" and conversation.editing:
             return self._ask_new_text(conversation)
         conversation.stage = "review"
@@ -52,6 +55,8 @@ class Review:
             return self._summary(conversation)
         if stage == "edit_pick":
             return self._picked(conversation, given.value)
+        if stage == "restore":
+            return self._put_back(conversation, given.value)
         if stage == "edit_text":
             if given.kind == "text" and given.value.strip():
                 assert conversation.editing is not None
@@ -66,7 +71,8 @@ class Review:
             conversation.stage, conversation.editing = "review", None
             return self._summary(conversation)
         return [Reply("Choose Save to keep this anonymised summary, Remove words to take "
-                      "more out, Edit an answer to change one, or Discard.", kind="why")] \
+                      "more out, Put words back to undo a wrong replacement, Edit an answer "
+                      "to change one, or Discard.", kind="why")] \
             + self.show_stage(conversation)
 
     def _decide(self, who: str, conversation: Conversation, choice: str) -> list[Reply]:
@@ -76,6 +82,14 @@ class Review:
         if picked == wording.REMOVE.casefold():
             conversation.stage = "remove"
             return [Reply(wording.ASK_REMOVE, expects="text", kind="question")]
+        if picked == wording.RESTORE.casefold():
+            if not conversation.replacements():
+                return [Reply(wording.NOTHING_TO_RESTORE, kind="error")] \
+                    + self._summary(conversation)
+            conversation.stage = "restore"
+            return self._pick_replacement(conversation)
+        if picked.startswith("restore "):
+            return self._put_back(conversation, choice)
         if picked == wording.EDIT.casefold():
             if not conversation.free_text_states():
                 return [Reply(wording.NOTHING_TO_EDIT, kind="error")] + self._summary(conversation)
@@ -114,6 +128,21 @@ class Review:
     def _summary(self, conversation: Conversation) -> list[Reply]:
         return [Reply(self._text(conversation.anonymised()), wording.REVIEW_CHOICES, "choice",
                       kind="summary", private=True)]
+
+    @staticmethod
+    def _pick_replacement(conversation: Conversation) -> list[Reply]:
+        labels = tuple(r.label for r in conversation.replacements())
+        return [Reply(wording.ASK_RESTORE, labels + (wording.KEEP_AS_IS,), "choice",
+                      kind="question", private=True)]
+
+    def _put_back(self, conversation: Conversation, typed: str) -> list[Reply]:
+        """Leave the chosen placeholder's original words in the summary."""
+        chosen = pick(conversation.replacements(), typed)
+        if chosen is not None:
+            conversation.restored.extend(o for o in chosen.originals
+                                         if o not in conversation.restored)
+        conversation.stage = "review"
+        return self._summary(conversation)
 
     def _pick_answer(self, conversation: Conversation) -> list[Reply]:
         flow = conversation.session.flow

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 SAVE, REMOVE, EDIT, DISCARD = "Save", "Remove words", "Edit an answer", "Discard"
-REVIEW_CHOICES = (SAVE, REMOVE, EDIT, DISCARD)
+RESTORE = "Put words back"
+REVIEW_CHOICES = (SAVE, REMOVE, RESTORE, EDIT, DISCARD)
 KEEP_AS_IS = "Keep it as it is"
 
 NOT_ADVICE = "Schtum structures reflection; it is not legal or clinical advice."
@@ -33,6 +34,9 @@ DISCARDED = "Discarded. Nothing was stored."
 CANCELLED = "Cancelled. Nothing was stored."
 ASK_REMOVE = ("Which words should go? Type them separated by commas "
               "(for example: the town, the school's name).")
+ASK_RESTORE = ("Which replacement was wrong? Its original words go back in "
+               "(type restore and its number at any time in review).")
+NOTHING_TO_RESTORE = "Nothing was replaced, so there is nothing to put back."
 ASK_EDIT = "Which answer would you like to change?"
 NOTHING_TO_EDIT = "There are no typed answers to edit; use back to change a choice."
 SAVE_FAILED = ("Saving failed: {reason} Your summary is still here; choose Save to try "

@@ -14,7 +14,6 @@ from storage.anonymiser.model import Span
 from storage.anonymiser.names import (
     CALLED_CUES,
     LOWER_NAME_CUES,
-    STRONG_VERBS,
     TITLES,
     WEAK_VERBS,
 )
@@ -82,44 +81,6 @@ def lowercase_names(text: str, low: str | None, words: set[str],
             yield Span("PERSON", start, start + len(base), (folded,))
         elif not is_called and not ordinary and folded in lex.first_names:
             yield Span("PERSON", start, start + len(base), (folded,))
-
-
-# Verbs whose object is usually a person: "i told mohammed", "saw jess".
-_PERSON_OBJECT = frozenset({"told", "asked", "saw", "met", "texted", "messaged", "rang",
-                            "phoned", "emailed", "with", "visited", "hit", "hurt", "and"})
-_MIN_BARE = 3
-
-
-def _bare_candidates(words: set[str], lex: Lexicon) -> list[str]:
-    return [w for w in words & lex.first_names if len(w) >= _MIN_BARE and not (
-        lex.is_ordinary(w) or w in WEAK_VERBS or w in lex.word_names)]
-
-
-def bare_names(text: str, low: str | None, words: set[str], lex: Lexicon) -> Iterator[Span]:
-    """First names typed in lower case without a cue word, when the sentence treats them as
-    people: "ellie said", "i told mohammed", "kai's mum"."""
-    if low is None:
-        return
-    for name in _bare_candidates(words, lex):
-        i = low.find(name)
-        while i >= 0:
-            end = i + len(name)
-            if _starts_word(low, i) and (end == len(low) or not low[end].isalpha()) and (
-                    text[i].islower() and _person_context(low, i, end)):
-                yield Span("PERSON", i, end, (name,))
-            i = low.find(name, end)
-
-
-def _person_context(low: str, start: int, end: int) -> bool:
-    before = low[max(0, start - 24):start].split()
-    if before and before[-1].strip(",;:") in _PERSON_OBJECT:
-        return True
-    after = low[end:end + 30]
-    if after.startswith(("'s ", "’s ")):
-        rest = after[3:].split()
-        return bool(rest) and rest[0].strip(",.;") in LOWER_NAME_CUES
-    rest = after.split()
-    return bool(rest) and rest[0].strip(",.;") in STRONG_VERBS
 
 
 def _occurrences(text: str, low: str | None, names: Iterable[str],

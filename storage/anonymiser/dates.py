@@ -46,6 +46,21 @@ _SHORT = re.compile(
     r"((?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|[12]\d|3[01]))(?![\d/])")
 _SHORT_WORDS = frozenset({"on", "from", "since", "until", "till", "by", "dated", "before",
                           "after", "of", "c"})
+# A day of the month without a month, as phones type it: "the 3rd", "tues 14th", "last
+# Fri 6th". Alone an ordinal is a date only after "the" or a weekday, and not when a noun
+# follows that makes it a count ("the 3rd time", "the 2nd floor").
+_ORDINAL = re.compile(
+    r"(?i:\b(?:(?:last|next|this|on)\s+)?(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
+    r"(?:day|nesday|sday|urday|rsday)?\.?,?\s+(?:the\s+)?|\bthe\s+)"
+    r"(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b"
+    r"(?!\s+(?i:time|times|floor|session|sessions|attempt|attempts|year|grade|week|day|"
+    r"place|child|kid|one|person|appointment|visit|call|go|try|round|generation|"
+    r"century|stage|level)\b)")
+# A day and month typed alone ("4/2", "6/18"): a date unless it reads as a score, a
+# fraction or "24/7".
+_BARE_SHORT = re.compile(r"(?<![\w/.\-£$])(\d{1,2})/(\d{1,2})(?![\d/]|\.\d|%)")
+_NOT_DATES = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "24/7", "50/50"})
+_SCORE_BASES = frozenset({5, 10})
 _BIRTH_WORDS = frozenset({"born", "dob", "b", "birth"})
 _BIRTH_CUE = re.compile(r"(?:born|dob|b\.|date of birth)")
 _BIRTH_YEAR = re.compile(
@@ -107,6 +122,17 @@ def _month_ranges(text: str, near: list[Cluster]) -> list[Window]:
     return ranges
 
 
+def _bare_short(text: str, window: Window) -> list[Span]:
+    spans = []
+    for m in _BARE_SHORT.finditer(text, *window):
+        a, b = int(m.group(1)), int(m.group(2))
+        if m.group() in _NOT_DATES or b in _SCORE_BASES or not (a and b):
+            continue
+        if (a <= 31 and b <= 12) or (a <= 12 and b <= 31):
+            spans.append(Span("DATE", m.start(), m.end()))
+    return spans
+
+
 def find_dates(text: str, low: str, words: set[str], near: list[Cluster],
                wide: list[Window]) -> list[Span]:
     """Every date-like span; every one holds a digit, so only windows near digits are read
@@ -117,9 +143,14 @@ def find_dates(text: str, low: str, words: set[str], near: list[Cluster],
             spans.extend(_written(text, low, window))
     short = not _SHORT_WORDS.isdisjoint(words)
     for c in near:
-        if short and 2 <= c.digits <= 4 and "/" in text[c.start:c.end]:
-            spans.extend(Span("DATE", m.start(1), m.end(1))
-                         for m in _SHORT.finditer(text, c.lo, c.hi))
+        if 2 <= c.digits <= 4 and "/" in text[c.start:c.end]:
+            if short:
+                spans.extend(Span("DATE", m.start(1), m.end(1))
+                             for m in _SHORT.finditer(text, c.lo, c.hi))
+            spans.extend(_bare_short(text, (c.lo, c.hi)))
+        if c.digits <= 2 and text[c.end:c.end + 2].lower() in ("st", "nd", "rd", "th"):
+            spans.extend(Span("DATE", m.start(), m.end())
+                         for m in _ORDINAL.finditer(text, c.lo, c.hi))
         if c.digits >= _NUMERIC_DIGITS:
             spans.extend(_numeric(text, (c.lo, c.hi)))
         if c.digits >= _ISO_DIGITS:

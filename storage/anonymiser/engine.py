@@ -11,15 +11,19 @@ import re
 import threading
 from collections.abc import Iterable
 
-from storage.anonymiser.cues import bare_names, lowercase_names, name_words, repeated_names
+from storage.anonymiser.aliases import find_aliases
+from storage.anonymiser.cues import lowercase_names, name_words, repeated_names
 from storage.anonymiser.dates import find_dates
 from storage.anonymiser.lexicon import ascii_shape, fold, fold_text, lexicon, lower_text
+from storage.anonymiser.lowerplaces import lower_streets
 from storage.anonymiser.model import Finding, Redaction, Span
 from storage.anonymiser.names import TITLES, find_names
 from storage.anonymiser.numbers import find_numbers
 from storage.anonymiser.patterns import find_patterns
 from storage.anonymiser.phones import find_phones
+from storage.anonymiser.phonetyped import phone_typed
 from storage.anonymiser.placeholders import Numberer
+from storage.anonymiser.references import find_references
 from storage.anonymiser.resolve import resolve
 from storage.anonymiser.tokens import capitalised, forget_context
 from storage.anonymiser.windows import clusters, digit_windows
@@ -46,10 +50,26 @@ def _lower_words(lower: str) -> set[str]:
     return set(_LOWER_WORD.findall(lower))
 
 
-def _protected(text: str, low: str, words: set[str]) -> list[tuple[int, int]]:
-    """Statute names ("Children Act 1989 s.47") and everyday phrases ("New Year's Eve",
-    "Early Help"): nothing inside them is an identifier."""
+def _services(low: str, words: set[str], services: dict[str, tuple[str, ...]]
+              ) -> list[tuple[int, int]]:
+    """National services and benefits named in passing ("Universal Credit")."""
     found = []
+    for first in words.intersection(services):
+        for phrase in services[first]:
+            i = low.find(phrase)
+            while i >= 0:
+                end = i + len(phrase)
+                if (i == 0 or not low[i - 1].isalnum()) and not low[end:end + 1].isalnum():
+                    found.append((i, end))
+                i = low.find(phrase, end)
+    return found
+
+
+def _protected(text: str, low: str, words: set[str],
+               services: dict[str, tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Statute names ("Children Act 1989 s.47"), everyday phrases ("New Year's Eve",
+    "Early Help") and national services: nothing inside them is an identifier."""
+    found = _services(low, words, services)
     if not _PHRASE_ENDS.isdisjoint(words):
         found.extend((m.start(), m.end()) for m in _KEEP_PHRASES.finditer(low))
     if "Act" in text:
@@ -83,12 +103,15 @@ def candidates(text: str, known: set[str]) -> tuple[list[Span], list[tuple[int, 
         spans.extend(find_numbers(text, lower, near, wide))
         spans.extend(find_dates(text, lower, words, near, wide))
         spans.extend(find_phones(text, near))
+        spans.extend(find_references(text, lower, near, words))
     shape = ascii_shape(text)
     spans.extend(find_names(shape, capitalised(shape), lex, known))
     spans.extend(lowercase_names(text, low, words, lex))
-    spans.extend(bare_names(text, low, words, lex))
+    spans.extend(phone_typed(text, low, lex))
+    spans.extend(lower_streets(text, low, words))
+    spans.extend(find_aliases(text, lower))
     spans.extend(repeated_names(text, low, words, lex, known | name_words(spans), spans))
-    return spans, _protected(text, lower, words)
+    return spans, _protected(text, lower, words, lex.services)
 
 
 class Anonymiser:
@@ -100,16 +123,22 @@ class Anonymiser:
         self._names: set[str] = set()
         self._lock = threading.Lock()
 
-    def redact(self, text: str, extra_terms: Iterable[str] = ()) -> Redaction:
+    def redact(self, text: str, extra_terms: Iterable[str] = (),
+               kept_terms: Iterable[str] = ()) -> Redaction:
         """Replace identifiers (and any `extra_terms`, case-insensitively) with placeholders.
 
+        A finding whose text is one of `kept_terms` (case-insensitively) stays in: the
+        practitioner has said it was not an identifier ("Reading between the lines").
         Offsets in the result refer to `normalise(text)`, which is what the redaction
         is made from."""
         text = normalise(text)
+        keep = {normalise(t).strip().casefold() for t in kept_terms}
         with self._lock:
             spans, protected = candidates(text, self._names)
             spans.extend(_extra(text, extra_terms, self._names))
             kept = resolve(spans, protected)
+            if keep:
+                kept = [s for s in kept if text[s.start:s.end].casefold() not in keep]
             pieces: list[str] = []
             found: list[Finding] = []
             cursor = 0

@@ -1,7 +1,9 @@
 """Word lists, built once and cached: the name gazetteer, common words, keep-list, places.
 
 First and last names come from faker's per-locale person providers (romanised forms
-for non-Latin scripts), so names of many origins are known without a download.
+for non-Latin scripts; shipped as derived lists, see `namelists`) and the US SSA
+baby-name counts, so names of many origins are known without a download; a lower-case
+English word list (SCOWL) tells a name typed in lower case from an ordinary word.
 Ordinary words come from faker's English lorem list plus a small shipped list.
 """
 
@@ -105,15 +107,23 @@ def _names_from(attr_value: object) -> Iterable[str]:
     return ()
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def _folded_names(raw: set[str]) -> frozenset[str]:
-    """Split, fold and keep the Latin-script parts of raw faker names (about 60k strings)."""
+    """Split, fold and keep the Latin-script parts of raw faker names (about 60k strings).
+
+    The parts are folded as one string (one C-level normalisation, not one per name):
+    this is most of the time the first anonymisation in a process takes."""
     parts = set(" ".join(str(n) for n in raw).replace("-", " ").split())
-    found = {_fold(p.strip(".")) for p in parts}
+    joined = " ".join(p.strip(".") for p in parts).translate(_FOLD)
+    found = set(_COMBINING.sub("", unicodedata.normalize("NFKD", joined)).lower().split())
     return frozenset(w for w in found if _LATIN_NAME.fullmatch(w)) - NEVER_NAMES
 
 
-def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    """First and last names from every person provider; only those modules are imported."""
+def faker_names() -> tuple[frozenset[str], frozenset[str]]:
+    """First and last names from every person provider (slow: imports every locale; the
+    shipped lists in storage/data are made from this by `namelists`)."""
     import faker.providers.person as person_providers
 
     firsts: set[str] = set()
@@ -143,14 +153,24 @@ class Lexicon:
     places: frozenset[str]
     orgs: frozenset[str]
     word_names: frozenset[str] = frozenset()
+    # Lower-case English words (SCOWL) and phone shorthand ("tbh", "appt"): in lower-case
+    # text, a word in here is not a name unless the sentence says so.
+    english: frozenset[str] = frozenset()
+    # National services and benefits ("universal credit"), by their first word.
+    services: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     # Every word of a place or organisation entry (and its possessive-free form): a run
     # holding none of them cannot be in the gazetteers, so they need not be searched.
     gazetteer_words: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    # The first words of places of two or more words ("port" of "port talbot").
+    place_words: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         words = {w for entry in self.places | self.orgs for w in entry.split(" ")}
         words |= {w[:-2] for w in words if w.endswith("'s")}
         object.__setattr__(self, "gazetteer_words", frozenset(words))
+        object.__setattr__(self, "place_words", frozenset(
+            p.split(" ")[0] for p in self.places if " " in p) | self.places)
 
     def is_name(self, folded: str) -> bool:
         """True for a first or last name from any locale."""
@@ -161,14 +181,24 @@ class Lexicon:
         return folded in self.common or folded in self.keep
 
 
-def _countries() -> set[str]:
+def _countries(names: frozenset[str]) -> set[str]:
+    """Words of country and US state names; a word of a longer name that is also a
+    personal name ("Cook" Islands, "Marshall" Islands) is left out, or surnames survive."""
     from faker.providers.address.en_GB import Provider as GbAddress
     from faker.providers.address.en_US import Provider as UsAddress
 
     words: set[str] = set()
     for name in [*GbAddress.countries, *UsAddress.states]:
-        words.update(fold(w) for w in name.replace(",", " ").split())
+        parts = [fold(w) for w in name.replace(",", " ").split()]
+        words.update(p for p in parts if len(parts) == 1 or p not in names)
     return words
+
+
+def _by_first_word(phrases: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for phrase in phrases:
+        table.setdefault(phrase.split()[0], []).append(phrase)
+    return {first: tuple(found) for first, found in table.items()}
 
 
 @lru_cache(maxsize=1)
@@ -178,8 +208,11 @@ def lexicon() -> Lexicon:
 
     common = {fold(w) for w in EnglishLorem.word_list} | {fold(w) for w in _shipped(
         "anonymiser_common.txt")}
-    keep = {fold(w) for w in _shipped("anonymiser_keep.txt")} | _countries()
-    first_names, last_names = _faker_names()
+    first_names = frozenset(_shipped("anonymiser_faker_first.txt")) | frozenset(
+        _shipped("anonymiser_given_names.txt"))
+    last_names = frozenset(_shipped("anonymiser_faker_last.txt"))
+    keep = {fold(w) for w in _shipped("anonymiser_keep.txt")} | _countries(
+        first_names | last_names)
     return Lexicon(
         first_names=first_names,
         last_names=last_names,
@@ -188,4 +221,7 @@ def lexicon() -> Lexicon:
         places=frozenset(fold(p) for p in _shipped("anonymiser_places.txt")),
         orgs=frozenset(fold(o) for o in _shipped("anonymiser_orgs.txt")),
         word_names=frozenset(_shipped("anonymiser_word_names.txt")),
+        services=_by_first_word(fold(p) for p in _shipped("anonymiser_services.txt")),
+        english=frozenset(_shipped("anonymiser_english.txt"))
+        | frozenset(_shipped("anonymiser_texting.txt")) | keep,
     )

@@ -20,6 +20,7 @@ from storage.anonymiser.places import (
     initials_org,
     institution,
     known_place_or_org,
+    widen_org,
 )
 from storage.anonymiser.tokens import Token, capital_runs, next_word, previous_words
 
@@ -120,6 +121,8 @@ def _acts_as_person(tok: Token, text: str, nxt: str) -> bool:
     if nxt in STRONG_VERBS or tok.possessive:
         return True
     after = text[tok.word_end:tok.word_end + 40]
+    if after.startswith(" ("):  # "Grace (my client) said", "Precious (16)"
+        return True
     if after.startswith(",") and nxt in ("her", "his", "my", "their", "our"):
         return True
     if nxt == "and":
@@ -156,6 +159,8 @@ def _single(tok: Token, text: str, lex: Lexicon, known: set[str],
     if tok.sentence_start:
         if is_first and not f.endswith(_PLAIN_SUFFIXES):
             return person([tok])
+        if text.startswith(" (", tok.word_end) and f not in lex.english:
+            return person([tok])  # "Tavita (the client) disclosed"
         if (is_last and tok.possessive) or next_word(text, tok) in WEAK_VERBS:
             return None if f.endswith(_PLAIN_SUFFIXES) else person([tok])
         return None
@@ -208,11 +213,12 @@ def _runs(text: str, tokens: list[Token], lex: Lexicon, known: set[str]) -> Iter
             continue
         if employer_context(prev):
             end = run[-1].end + (2 if run[-1].possessive else 0)
-            yield Span("ORG", run[0].start, end, (" ".join(t.folded for t in run),))
+            yield widen_org(text, Span("ORG", run[0].start, end,
+                                       (" ".join(t.folded for t in run),)))
             continue
         org = institution(run, lex)
         if org:
-            yield org
+            yield widen_org(text, org)
             continue
         for part in _parts(run, lex):
             before = prev if part[0].start == first.start else previous_words(

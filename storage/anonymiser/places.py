@@ -7,6 +7,7 @@ ordinary words ("Crown Prosecution Service", "Social Services") survive.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from storage.anonymiser.lexicon import Lexicon
@@ -20,7 +21,7 @@ ORG_SUFFIXES = frozenset({
     "nursery", "ward", "trust", "services", "service", "council", "police", "prison",
     "partnership", "group", "club", "hotel", "pharmacy", "library", "campus", "unit",
     "foundation", "charity", "hall", "house", "lodge", "care", "systems", "rail", "water",
-    "bank", "federation",
+    "bank", "federation", "arms", "inn", "tavern", "uni", "fellowship", "chapel",
 })
 PLACE_PREPOSITIONS = frozenset({
     "in", "from", "near", "to", "around", "outside", "into", "towards", "visiting", "moved",
@@ -78,6 +79,25 @@ def institution(run: list[Token], lex: Lexicon) -> Span | None:
     return Span("ORG", run[first].start, run[-1].end, (" ".join(t.folded for t in run),))
 
 
+_AND_BEFORE = re.compile(r"([A-Z][\w'’]+)[ \t]+(?:and|&)[ \t]+$")
+_AND_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+((?:[A-Z][\w'’]+[ \t]?){1,3})")
+
+
+def widen_org(text: str, span: Span) -> Span:
+    """An organisation with "and" in its name ("Marks and Spencer", "Dundee and Angus
+    College"): the name on the other side of the "and" joins it."""
+    start, end = span.start, span.end
+    before = _AND_BEFORE.search(text, max(0, start - 30), start)
+    if before and span.key and span.key[0].split()[-1] in ORG_SUFFIXES and (
+            before.group(1).lower() not in ORG_SUFFIXES):
+        start = before.start(1)
+    after = _AND_AFTER.match(text, end)
+    if after and text[start:end].split()[-1].lower() not in ORG_SUFFIXES:
+        end = after.end(1) - (1 if after.group(1).endswith((" ", "\t")) else 0)
+    return span if (start, end) == (span.start, span.end) else Span(
+        "ORG", start, end, span.key)
+
+
 def employer_context(previous: Sequence[str]) -> bool:
     """True when the words before a run introduce an employer ("works at", "employer,")."""
     return bool(previous) and (
@@ -105,7 +125,8 @@ def known_place_or_org(run: list[Token], lex: Lexicon) -> Span | None:
             kind = "ORG" if key in lex.orgs else "PLACE" if key in lex.places else ""
             if not kind:
                 continue
-            if size == 1 and part[0].sentence_start and lex.is_ordinary(key):
+            if size == 1 and part[0].sentence_start and (lex.is_ordinary(key)
+                                                         or key in lex.english):
                 continue
             return Span(kind, part[0].start, part[-1].end, (key,))
     return None
