@@ -85,14 +85,15 @@ class FollowUps:
     def due(self, owner: str, today: date) -> list[FollowUp]:
         return [f for f in self.open_items(owner) if f.due_on <= today]
 
-    def to_notify(self, day: date) -> list[tuple[str, str]]:
-        """(follow-up id, owner) due by `day` and not yet announced on `day`; no decryption."""
+    def to_notify(self, due_by: date, not_since: date) -> list[tuple[str, str, str | None]]:
+        """(id, owner, day last announced) due by `due_by` and not announced on or after
+        `not_since`: the index alone, no decryption."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, owner FROM followups WHERE due_on <= ? AND "
+                "SELECT id, owner, notified_on FROM followups WHERE due_on <= ? AND "
                 "(notified_on IS NULL OR notified_on < ?) ORDER BY due_on, rowid",
-                [day.isoformat(), day.isoformat()]).fetchall()
-        return [(str(fid), str(owner)) for fid, owner in rows]
+                [due_by.isoformat(), not_since.isoformat()]).fetchall()
+        return [(str(fid), str(owner), notified) for fid, owner, notified in rows]
 
     def mark_notified(self, fid: str, day: date) -> None:
         self._store._write(lambda: self._db.execute(  # noqa: SLF001

@@ -88,9 +88,13 @@ class Ticker:
         store = self.channel.service.store
         assert store is not None
         sent = 0
-        for fid, who in store.followups.to_notify((now + timedelta(days=1)).date()):
+        # Zones run up to a day ahead of UTC: look a day ahead, then check the local date.
+        rows = store.followups.to_notify((now + timedelta(days=1)).date(), now.date())
+        for fid, who, notified in rows:
             settings = store.load_settings(who)
             local = now.astimezone(ZoneInfo(zone_of(settings) or DEFAULT_ZONE))
+            if notified is not None and notified >= local.date().isoformat():
+                continue
             try:
                 item = store.followups.get(who, fid)
             except NotAuthorised:
