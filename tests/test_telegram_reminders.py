@@ -6,6 +6,7 @@ a wrong time zone, and afterwards no canary in any file or log line."""
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
@@ -48,11 +49,12 @@ def write_transcript(api: FakeBotApi) -> None:
             markup = params.get("reply_markup")
             marks = ([b["text"] for row in markup.get("inline_keyboard", []) for b in row]
                      if isinstance(markup, dict) else [])
-            text = re.sub(r"<[^>]+>", "", params["text"])
-            lines.append(f"Bot: {text}" + (f"\n    buttons: {marks}" if marks else ""))
+            text = html.unescape(re.sub(r"<[^>]+>", "", params["text"]))
+            refused = " [refused: 403, the user blocked the bot]" if request.injected else ""
+            lines.append(f"Bot{refused}: {text}" + (f"\n    buttons: {marks}" if marks else ""))
         elif request.method == "editMessageText" and params.get("chat_id") == USER:
-            lines.append("    (edited) " + re.sub(r"<[^>]+>", "", params["text"]).split(
-                "\n")[-1])
+            lines.append("    (edited) " + html.unescape(re.sub(r"<[^>]+>", "", params["text"])
+                                                  .split("\n")[-1]))
         elif request.method == "answerCallbackQuery":
             continue
     Path(TRANSCRIPT).write_text("\n".join(lines) + "\n")

@@ -5,11 +5,11 @@ START, SNOOZE, SKIP = "Start the journal now", "Snooze an hour", "Skip this one"
 SNOOZED = "Snoozed: I'll ask again at {when}."
 SKIPPED = "Skipped. Next time: {when}."
 NOT_CURRENT = "That reminder has passed."
-REMIND_NONE = ("No reminders are set. " "Send /remind daily 20:30, /remind weekly fri 18:00 or "
+REMIND_NONE = ("No reminders are set. Send /remind daily 20:30, /remind weekly fri 18:00 or "
                "/remind weekdays 19:00 for a gentle nudge to journal.")
 REMIND_NOW = "Reminders: {what}. Next: {when}. /remind off stops them."
-REMIND_PAUSED = ("Reminders ({what}) are paused, because Telegram could not deliver one. "
-                 "Send /remind on to start them again.")
+REMIND_PAUSED = ("Your reminders, {what}, are paused because Telegram could not deliver "
+                 "the last one. Send /remind on to start them again.")
 REMIND_SET = "Done: I'll remind you {what}. The first is {when}."
 REMIND_OFF = "Reminders are off."
 ZONE_ASK = "Which time zone are you in? (Or send /timezone with any IANA name.)"
