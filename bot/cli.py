@@ -39,8 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     anon = sub.add_parser("anonymise", help="stdin to redacted text")
     anon.add_argument("--jsonl", action="store_true", help='{"text": …} per line in and out')
     refl = with_config(sub.add_parser("reflections", help="list or show your saved reflections"))
-    refl.add_argument("words", nargs="*", metavar="N | delete N",
-                      help="show reflection N (from the list), or delete it (confirmed)")
+    refl.add_argument("words", nargs="*", metavar="N | delete N | outcome N",
+                      help="show reflection N (from the list), delete it (confirmed), or add "
+                           "an outcome to it (text on stdin)")
     refl.add_argument("--yes", action="store_true", help="delete without asking")
     records_parsers(sub, with_config)
     flow = sub.add_parser("flow", help="check or draw flows")
@@ -75,6 +76,11 @@ def records_parsers(sub: argparse._SubParsersAction,  # noqa: SLF001 - argparse'
     export.add_argument("-o", "--output", type=Path, help="write here (mode 0600)")
     export.add_argument("--format", choices=("pdf", "md"),
                         help="pdf or md (default: pdf for a .pdf file, else md)")
+    export.add_argument("--cpd", action="store_true", help="your CPD log instead")
+    followups = with_config(sub.add_parser("followups", help="follow-ups that are due"))
+    followups.add_argument("words", nargs="*", metavar="done N | outcome N",
+                           help="close follow-up N, or record its outcome (text on stdin)")
+    followups.add_argument("--yes", action="store_true", help="keep a piped outcome as shown")
     pack = with_config(sub.add_parser("pack", help="a PDF pack for your next supervision"))
     pack.add_argument("-o", "--output", type=Path, help="write here (mode 0600)")
     pack.add_argument("--since", type=date.fromisoformat, help="from this date (YYYY-MM-DD)")
@@ -91,6 +97,7 @@ def records_parsers(sub: argparse._SubParsersAction,  # noqa: SLF001 - argparse'
 def records(args: argparse.Namespace, config: Config, environ: dict[str, str],
             subject: str) -> int | None:
     """Run a records subcommand, or None if `args` is not one."""
+    from bot import later_command as later
     from bot import records_command as rc
 
     if args.command == "reflections" and args.words[:1] == ["delete"]:
@@ -100,6 +107,13 @@ def records(args: argparse.Namespace, config: Config, environ: dict[str, str],
         action = lambda s, w: rc.delete(s, w, number, args.yes)  # noqa: E731
     elif args.command == "forget":
         action = lambda s, w: rc.forget(s, w, args.yes)  # noqa: E731
+    elif args.command == "reflections" and args.words[:1] == ["outcome"]:
+        number = _number(args.words, "schtum reflections outcome N")
+        action = lambda s, w: later.reflection_outcome(s, w, number, args.yes)  # noqa: E731
+    elif args.command == "followups":
+        action = lambda s, w: later.followups(s, w, args.words, args.yes)  # noqa: E731
+    elif args.command == "export" and args.cpd:
+        action = lambda s, w: later.export_cpd(s, w, args.output, args.format)  # noqa: E731
     elif args.command == "export":
         action = lambda s, w: rc.export(s, w, args.output, args.format)  # noqa: E731
     elif args.command == "pack":
@@ -113,6 +127,12 @@ def records(args: argparse.Namespace, config: Config, environ: dict[str, str],
     else:
         return None
     return commands.records(config, environ, subject, action, f"schtum {args.command}")
+
+
+def _number(words: list[str], usage: str) -> int:
+    if len(words) != 2 or not words[1].isdecimal():
+        raise ConfigError(f"Say which one: {usage}.")
+    return int(words[1])
 
 
 def reflection_number(words: list[str]) -> int | None:

@@ -33,6 +33,9 @@ def chat(config: Config, environ: dict[str, str], subject: str, flow_id: str | N
         flow_id = flow_id or service.dilemma_flow(who)
         load_flow(flow_id)
         renderer.show(Reply(where))
+        due = _followups_due(service, who)
+        if due:
+            renderer.show(Reply(due))
         finished = terminal.run_chat(service, who, flow_id, renderer, sys.stdin,
                                      extra=lambda line: _reflections_word(service, who, line),
                                      ask_again=sys.stdin.isatty)
@@ -51,6 +54,11 @@ def _reflections_word(service: Service, who: str, line: str) -> list[Reply] | No
     from storage.text import normalise
 
     words = normalise(line).lstrip("/").split()  # "reflections ²" reads as 2, as choices do
+    if words and words[0].casefold() == "followups" and len(words) == 1:
+        from bot.later_command import followups
+
+        return [Reply(followups(service, who, []).replace(
+            "schtum followups", "run schtum followups"), kind="info", private=True)]
     if not words or words[0].casefold() != "reflections" or len(words) > 2:
         return None
     number = ascii_number(words[1]) if len(words) == 2 else None
@@ -62,6 +70,16 @@ def _reflections_word(service: Service, who: str, line: str) -> list[Reply] | No
     except LookupError as missing:
         return [Reply(str(missing), kind="error")]
     return [Reply(text, kind="info", private=True) for text in texts]
+
+
+def _followups_due(service: Service, who: str) -> str | None:
+    """"2 follow-ups are due: …; type followups to see them" (no scheduler in the terminal)."""
+    from bot import followups
+
+    if service.store is None:
+        return None
+    items = service.store.followups.open_items(who)
+    return followups.opening_line(items, service.today().date())
 
 
 IN_CHAT, ON_COMMAND_LINE = "type reflections N", "run schtum reflections N"

@@ -6,6 +6,7 @@ Nothing is stored before Save; a failed save keeps the summary in memory to try 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import wording
@@ -109,16 +110,18 @@ class Review:
             return [Reply(wording.NO_STORE, done=True)]
         anonymised = conversation.anonymised()
         try:
-            store.save_reflection(who, flow_id=anonymised.flow_id,
-                                  flow_version=anonymised.flow_version,
-                                  title=anonymised.title, body=self._text(anonymised))
+            record_id = store.save_reflection(
+                who, flow_id=anonymised.flow_id, flow_version=anonymised.flow_version,
+                title=anonymised.title, body=self._text(anonymised))
         except StorageError as problem:
             log.error("reflection_save_failed who=%s error=%s", who[:12], type(problem).__name__)
             return [Reply(wording.SAVE_FAILED.format(reason=str(problem)), kind="error")] \
                 + self._summary(conversation)
         self.service.drop(who)
         log.info("reflection_saved who=%s", who[:12])
-        return [Reply(wording.SAVED, done=True)]
+        replies = [Reply(wording.SAVED, kind="saved"),
+                   *self.service.saved(who, record_id, anonymised)]
+        return [*replies[:-1], replace(replies[-1], done=True)]  # done marks the last
 
     def _text(self, reflection: Reflection) -> str:
         """The record as stored and shown: dated today, in the flow's own convention."""

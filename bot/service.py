@@ -11,6 +11,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot import wording
 from bot.conversation import Conversation
@@ -20,12 +21,14 @@ from flows.engine import MAX_ANSWER_CHARS, PICKED, Engine
 from flows.errors import FlowError, InvalidAnswer
 from flows.loader import load_flow
 from flows.prompt import Prompt, Step
+from flows.reflection import Reflection
 from storage.anonymiser import KIND_NAMES, detect
 from storage.errors import StorageError
 from storage.store import Store
 from storage.text import normalise
 
 log = logging.getLogger("schtum.service")
+SavedHook = Callable[[str, str, Reflection], list[Reply]]
 
 
 class Service:
@@ -46,6 +49,9 @@ class Service:
         self.defer_snapshots = defer_snapshots
         self.confirm_stop = confirm_stop  # people (not scripts) are asked before losing work
         self._unsaved: set[str] = set()
+        # Called after a successful Save with (who, record id, the anonymised reflection);
+        # each may add replies. Follow-ups are one; a channel may add its own (CPD).
+        self.after_save: list[SavedHook] = [self._followup] if store is not None else []
 
     # -- identity and flows -------------------------------------------------------
 
@@ -139,6 +145,27 @@ class Service:
         self._unsaved.discard(who)
         if self.store and self.resume:
             self.store.drop_session(who)
+
+    def saved(self, who: str, record_id: str, reflection: Reflection) -> list[Reply]:
+        """Run the after-save hooks; a failing one never undoes or hides the save."""
+        replies: list[Reply] = []
+        for hook in self.after_save:
+            try:
+                replies += hook(who, record_id, reflection)
+            except StorageError as problem:
+                log.warning("after_save_failed who=%s error=%s", who[:12],
+                            type(problem).__name__)
+        return replies
+
+    def today(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)
+
+    def _followup(self, who: str, record_id: str, reflection: Reflection) -> list[Reply]:
+        from bot import followups
+
+        assert self.store is not None
+        made = followups.create(self.store, who, record_id, reflection, self.today().date())
+        return [Reply(followups.set_text(made), kind="followup")] if made else []
 
     # -- internals ----------------------------------------------------------------
 

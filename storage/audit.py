@@ -14,7 +14,9 @@ from sqlite_utils import Database
 ACTIONS = frozenset(
     {"save", "read", "delete", "share", "unshare", "read_shared", "forget", "export",
      # supervision (m004): links, comment threads, packs, the supervision log
-     "invite", "link", "unlink", "comment", "pack", "log"}
+     "invite", "link", "unlink", "comment", "pack", "log",
+     # follow-ups and CPD (m005): outcomes appended to records, follow-ups closed
+     "outcome", "followup", "followup_done", "cpd"}
 )
 
 

@@ -123,11 +123,49 @@ def m004_supervision(db: Database) -> None:
     db["supervision_log"].create_index(["owner"])
 
 
+def m005_followups_reminders_cpd(db: Database) -> None:
+    """Follow-ups, the reminder index and the CPD log.
+
+    A follow-up's next step is sealed under its owner's data key; its due day stays in
+    clear (bound into the AAD) so due ones are found without decrypting. The reminder
+    index holds only a pseudonym and the next due UTC minute, so a restart rebuilds the
+    schedule without decrypting anyone's settings (where the schedule and chat id live).
+    CPD entries are sealed under the owner's data key.
+    """
+    db["followups"].create(
+        {"id": str, "owner": str, "record_id": str, "created_at": str, "due_on": str,
+         "notified_on": str, "body": bytes},
+        pk="id",
+        not_null={"owner", "record_id", "created_at", "due_on", "body"},
+        foreign_keys=[("owner", "practitioners", "id"), ("record_id", "reflections", "id")],
+        strict=True,
+    )
+    db["followups"].create_index(["owner", "due_on"])
+    db["followups"].create_index(["due_on"])
+    db["reminders"].create(
+        {"owner": str, "due_at": int},
+        pk="owner",
+        not_null={"due_at"},
+        foreign_keys=[("owner", "practitioners", "id")],
+        strict=True,
+    )
+    db["reminders"].create_index(["due_at"])
+    db["cpd"].create(
+        {"id": str, "owner": str, "created_at": str, "entry": bytes},
+        pk="id",
+        not_null={"owner", "created_at", "entry"},
+        foreign_keys=[("owner", "practitioners", "id")],
+        strict=True,
+    )
+    db["cpd"].create_index(["owner"])
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_sessions_and_settings,
     m003_shares,
     m004_supervision,
+    m005_followups_reminders_cpd,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

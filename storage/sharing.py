@@ -77,8 +77,11 @@ def forget_rows(db: Database, owner: str) -> None:
     for sql in (
         "DELETE FROM shares WHERE record_id IN (SELECT id FROM reflections WHERE owner = ?)",
         "DELETE FROM shares WHERE supervisor = ?",
+        "DELETE FROM followups WHERE owner = ?",
         "DELETE FROM reflections WHERE owner = ?",
         "DELETE FROM sessions WHERE owner = ?",
+        "DELETE FROM reminders WHERE owner = ?",
+        "DELETE FROM cpd WHERE owner = ?",
         "DELETE FROM practitioners WHERE id = ?",
     ):
         db.execute(sql, [owner])

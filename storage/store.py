@@ -44,11 +44,14 @@ from storage.sharing import SharedInfo
 from storage.vault import new_key, unwrap_key, wrap_key
 
 if TYPE_CHECKING:
+    from storage.followups import FollowUps
+    from storage.reminder_index import ReminderIndex
     from storage.supervision import Supervision
 
 T = TypeVar("T")
 log = logging.getLogger("schtum.store")
 _META = "flow_id, flow_version, created_at"
+OUTCOME_HEADING = "OUTCOME"
 
 
 def _open(key: bytes, field: str, record_id: str, owner: str, meta: RecordMeta,
@@ -184,6 +187,29 @@ class Store:
         self._write(lambda: self._audited(owner, "read", record_id))
         return body
 
+    def add_outcome(self, owner: str, record_id: str, text: str, on: str) -> None:
+        """Append a dated Outcome section to one of the owner's records (audited).
+
+        The body is re-sealed under the record's own key with the same metadata, so every
+        supervisor's wrapped copy of the key still opens it; `text` must already be
+        anonymised and approved, `on` is the date as the record shows dates.
+        """
+        row = self._fetch_owned(owner, record_id, f"wrapped_key, body, {_META}")
+        meta = RecordMeta(*row[2:])
+        key = record_key_for(self._data_key(owner), row[0], record_id, owner)
+        body = _open(key, "body", record_id, owner, meta, row[1])
+        body = f"{body.rstrip()}\n\n{OUTCOME_HEADING} ({on})\n{text.strip()}"
+        sealed = seal_field(key, "body", record_id, owner, meta, body)
+
+        def write() -> None:
+            with self._db.atomic():
+                self._db.execute("UPDATE reflections SET body = ? WHERE id = ? AND owner = ?",
+                                 [sealed, record_id, owner])
+                audit.record(self._db, owner, "outcome", record_id)
+
+        self._write(write)
+        self._checkpoint()  # the older body leaves the WAL at once
+
     def delete_reflection(self, owner: str, record_id: str) -> None:
         """Delete a reflection and every wrapped copy of its key (audited, checkpointed)."""
         self._fetch_owned(owner, record_id, "id")
@@ -191,6 +217,7 @@ class Store:
         def write() -> None:
             with self._db.atomic():
                 self._db.execute("DELETE FROM comments WHERE record_id = ?", [record_id])
+                self._db.execute("DELETE FROM followups WHERE record_id = ?", [record_id])
                 self._db.execute("DELETE FROM shares WHERE record_id = ?", [record_id])
                 self._db.execute("DELETE FROM reflections WHERE id = ?", [record_id])
                 audit.record(self._db, owner, "delete", record_id)
@@ -273,6 +300,20 @@ class Store:
 
         self._write(write)
         return exported
+
+    @property
+    def followups(self) -> "FollowUps":
+        """Follow-ups from saved records (storage.followups)."""
+        from storage.followups import FollowUps
+
+        return FollowUps(self)
+
+    @property
+    def reminders(self) -> "ReminderIndex":
+        """Who is due a reminder when (pseudonym and UTC time only; storage.reminder_index)."""
+        from storage.reminder_index import ReminderIndex
+
+        return ReminderIndex(self)
 
     @property
     def supervision(self) -> "Supervision":

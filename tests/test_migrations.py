@@ -145,7 +145,34 @@ M004_SCHEMA = [
         '   "created_at" TEXT NOT NULL,\n   "entry" BLOB NOT NULL\n) STRICT',
     ),
 ]
-EXPECTED_SCHEMA = sorted(EXPECTED_SCHEMA + M004_SCHEMA, key=lambda row: (row[0], row[1]))
+# m005_followups_reminders_cpd, exactly as it creates them.
+M005_SCHEMA = [
+    ('index', 'idx_cpd_owner', 'CREATE INDEX "idx_cpd_owner"\n    ON "cpd" ("owner")'),
+    ('index', 'idx_followups_due_on',
+     'CREATE INDEX "idx_followups_due_on"\n    ON "followups" ("due_on")'),
+    ('index', 'idx_followups_owner_due_on',
+     'CREATE INDEX "idx_followups_owner_due_on"\n    ON "followups" ("owner", "due_on")'),
+    ('index', 'idx_reminders_due_at',
+     'CREATE INDEX "idx_reminders_due_at"\n    ON "reminders" ("due_at")'),
+    ('index', 'sqlite_autoindex_cpd_1', None),
+    ('index', 'sqlite_autoindex_followups_1', None),
+    ('index', 'sqlite_autoindex_reminders_1', None),
+    ('table', 'cpd',
+     'CREATE TABLE "cpd" (\n   "id" TEXT PRIMARY KEY,\n'
+     '   "owner" TEXT NOT NULL REFERENCES "practitioners"("id"),\n'
+     '   "created_at" TEXT NOT NULL,\n   "entry" BLOB NOT NULL\n) STRICT'),
+    ('table', 'followups',
+     'CREATE TABLE "followups" (\n   "id" TEXT PRIMARY KEY,\n'
+     '   "owner" TEXT NOT NULL REFERENCES "practitioners"("id"),\n'
+     '   "record_id" TEXT NOT NULL REFERENCES "reflections"("id"),\n'
+     '   "created_at" TEXT NOT NULL,\n   "due_on" TEXT NOT NULL,\n   "notified_on" TEXT,\n'
+     '   "body" BLOB NOT NULL\n) STRICT'),
+    ('table', 'reminders',
+     'CREATE TABLE "reminders" (\n   "owner" TEXT PRIMARY KEY REFERENCES "practitioners"("id"),\n'
+     '   "due_at" INTEGER NOT NULL\n) STRICT'),
+]
+EXPECTED_SCHEMA = sorted(EXPECTED_SCHEMA + M004_SCHEMA + M005_SCHEMA,
+                         key=lambda row: (row[0], row[1]))
 
 # Version 1 exactly as released databases hold it; never regenerate this from the code.
 SCHEMA_V1 = [

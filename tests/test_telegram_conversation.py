@@ -60,8 +60,8 @@ async def test_the_menu_lists_every_command(api: FakeBotApi) -> None:
         names = [c["command"] for c in registered[-1].params["commands"]]
         assert names == ["start", "dilemma", "journal", "contract", "back", "skip", "cancel",
                          "why", "reflections", "share", "unshare", "invite", "supervisors",
-                         "name", "inbox", "pack", "log", "export", "privacy", "forget",
-                         "help"]
+                         "name", "inbox", "pack", "log", "export", "remind", "timezone",
+                         "followups", "privacy", "forget", "help"]
 
 
 async def test_onboarding_says_what_schtum_is_and_saves_the_jurisdiction(

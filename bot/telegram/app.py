@@ -34,6 +34,7 @@ from bot.telegram import guard, texts, webhook
 from bot.telegram.channel import Channel
 from bot.telegram.errors import SetupError, TokenError
 from bot.telegram.handlers import Handlers
+from bot.telegram.ticker import Ticker
 
 log = logging.getLogger("schtum.telegram")
 TOKEN_ENV, BASE_URL_ENV = "SCHTUM_TELEGRAM_TOKEN", "SCHTUM_TELEGRAM_BASE_URL"
@@ -72,7 +73,7 @@ def build_application(config: Config, environ: dict[str, str], token: str,
     """
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     quiet_libraries()
-    builder = (ApplicationBuilder().token(token).concurrent_updates(CONCURRENCY).job_queue(None)
+    builder = (ApplicationBuilder().token(token).concurrent_updates(CONCURRENCY)
                .rate_limiter(rate_limiter or flood_limiter()))
     base_url = environ.get(BASE_URL_ENV) or config.telegram.base_url
     base_file_url = environ.get(BASE_FILE_URL_ENV) or config.telegram.base_file_url
@@ -85,12 +86,16 @@ def build_application(config: Config, environ: dict[str, str], token: str,
     else:
         builder = transport(builder, config.telegram.transport)
     channel = Channel(Service(None))
+    handlers = Handlers(channel)
+    ticker = Ticker(channel)
     sweeper: list[asyncio.Task[None]] = []
 
     async def post_init(app: Application) -> None:
         channel.attach(open_service())
+        handlers.later.attach()
         await app.bot.set_my_commands([BotCommand(n, d) for n, d in texts.COMMANDS])
         sweeper.append(asyncio.create_task(channel.housekeeping()))
+        ticker.start(app)  # PTB's JobQueue starts with the application
 
     async def post_shutdown(app: Application) -> None:
         for task in sweeper:
@@ -101,8 +106,9 @@ def build_application(config: Config, environ: dict[str, str], token: str,
         log.info("bot_stopped")
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
-    register(app, Handlers(channel))
+    register(app, handlers)
     app.bot_data["channel"] = channel  # for tests and benchmarks; holds no content
+    app.bot_data["ticker"] = ticker
     return app
 
 
@@ -185,6 +191,7 @@ def register(app: Application, handlers: Handlers) -> None:
     app.add_handler(CommandHandler("reflections", handlers.reflections, fresh))
     app.add_handler(CommandHandler("forget", handlers.forget, fresh))
     handlers.supervision.register(app, fresh)  # supervision, records, documents, the log
+    handlers.later.register(app, fresh)  # /remind, /timezone, /followups
     app.add_handler(MessageHandler(filters.COMMAND & fresh, handlers.unknown))
     # 4. Button presses.
     app.add_handler(CallbackQueryHandler(handlers.press))

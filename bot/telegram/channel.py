@@ -11,7 +11,7 @@ import contextlib
 import functools
 import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction, ParseMode
@@ -44,6 +44,8 @@ class Channel:
         self.chats = Chats()
         self.timed_out: set[str] = set()
         self._who: dict[int, str] = {}
+        # Called after the replies of a successful Save are sent (the CPD offer).
+        self.after_saved: list[Callable[[Bot, ChatState, str], Awaitable[None]]] = []
 
     def attach(self, service: Service) -> None:
         """Use the service opened in post_init (the Application is built before it).
@@ -123,6 +125,9 @@ class Channel:
             message = await self.send_html(bot, state, item.html, markup, private=item.private)
             if markup and token:
                 state.keyboard = Shown(message.message_id, item.html, item.choices, token)
+        if any(reply.kind == "saved" for reply in replies):
+            for hook in self.after_saved:
+                await hook(bot, state, who)
         if any(reply.done for reply in replies):
             state.keyboard = None
             await cleanup.offer(self, bot, state)

@@ -51,6 +51,9 @@ class Handlers:
         from bot.telegram.supervision import Supervision
 
         self.supervision = Supervision(self)  # /invite, /share, /inbox, comments, /pack…
+        from bot.telegram.later import Later
+
+        self.later = Later(self)  # /remind, /timezone, /followups, outcomes, CPD
 
     @asynccontextmanager
     async def turn(self, update: Update, context: Context) -> AsyncIterator[Turn]:
@@ -169,6 +172,8 @@ class Handlers:
         async with self.turn(update, context) as turn:
             if await self.supervision.typed(turn, typed):
                 return  # a comment being written, not a flow answer
+            if await self.later.typed(turn, typed):
+                return  # an outcome or CPD minutes, not a flow answer
             word = typed.lstrip("/").casefold()
             if word in COMMANDS:
                 await self.command_word(turn, word)
@@ -208,6 +213,8 @@ class Handlers:
                 await acknowledge(query, texts.DEAD_BUTTON)
                 return
             if await self.supervision.press(turn, query, message):
+                return
+            if await self.later.press(turn, query, message):
                 return
             await self.presses.handle(turn.bot, query, message, turn.who, turn.state)
 

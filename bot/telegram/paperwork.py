@@ -40,7 +40,11 @@ def today() -> date:
 
 async def export(channel: Channel, bot: Bot, state: ChatState, who: str,
                  words: list[str]) -> None:
-    """/export (PDF) or /export md: every reflection, its comments, the supervision log."""
+    """/export (PDF) or /export md: every reflection, its comments, the supervision log;
+    /export cpd (PDF) or /export cpd md: the CPD log."""
+    if words[:1] and words[0].casefold() == "cpd":
+        await export_cpd(channel, bot, state, who, words[1:])
+        return
     document = gather.export(_store(channel), who, today())
     stamp = f"{today():%Y-%m-%d}"
     if words[:1] and words[0].casefold() in ("md", "markdown"):
@@ -49,6 +53,23 @@ async def export(channel: Channel, bot: Bot, state: ChatState, who: str,
         data, name = pdf.render(document), f"schtum-export-{stamp}.pdf"
     log.info("export_sent who=%s", who[:12])
     await outbox.document(channel, bot, state, data, name, say.EXPORT_CAPTION)
+
+
+async def export_cpd(channel: Channel, bot: Bot, state: ChatState, who: str,
+                     words: list[str]) -> None:
+    from bot import cpd
+    from bot.telegram import later_texts
+
+    store = _store(channel)
+    items = cpd.entries(store, who)
+    stamp = f"{today():%Y-%m-%d}"
+    if words[:1] and words[0].casefold() in ("md", "markdown"):
+        data, name = cpd.markdown(items, today()).encode("utf-8"), f"schtum-cpd-{stamp}.md"
+    else:
+        data, name = cpd.pdf(items, today()), f"schtum-cpd-{stamp}.pdf"
+    store.supervision.note(who, "export")
+    log.info("cpd_export_sent who=%s", who[:12])
+    await outbox.document(channel, bot, state, data, name, later_texts.CPD_CAPTION)
 
 
 def window_from(words: list[str], since: datetime | None) -> Window | None:
