@@ -81,7 +81,7 @@ def test_every_walk_ends_with_a_record_and_progress_rises(any_flow: Flow) -> Non
     for walk in realised(any_flow.id):
         assert any_flow.states[walk.end].is_end
         session, shown = engine.start(), []
-        for kind, value in walk.inputs:
+        for _kind, value in walk.inputs:
             prompt = session.prompt()
             if not shown or shown[-1][0] != prompt.state:
                 shown.append((prompt.state, prompt.progress))
