@@ -20,7 +20,7 @@ import pytest
 from flows.loader import load_flow
 
 ROOT = Path(__file__).resolve().parent.parent
-Answer = str | None  # a choice label or typed text; None skips an optional question
+Answer = str | list[str] | None  # a choice, typed text, options of a multi-select; None skips
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ def inputs_for(flow_id: str, steps: list[tuple[str, Answer]]) -> list[dict[str, 
     for state, answer in steps:
         if answer is None:
             lines.append({"command": "skip"})
+        elif isinstance(answer, list):
+            lines += [{"choice": option} for option in [*answer, "Done"]]
         elif flow.states[state].choices:
             lines.append({"choice": answer})
         else:
@@ -89,7 +91,8 @@ def chat_all(jobs: dict[str, tuple[str, list[dict[str, str]]]],
 
 def read(flow_id: str, messages: list[dict[str, object]]) -> Transcript:
     """Recognise each question by its wording; everything after the last is the summary."""
-    asks = sorted(((a, s.id) for s in load_flow(flow_id).states.values() for a in s.asks),
+    asks = sorted(((a, s.id) for s in load_flow(flow_id).states.values()
+                   for a in (*s.asks, *(v.text for v in s.ask_when))),
                   key=lambda pair: -len(pair[0]))
     path, last = [], -1
     for index, message in enumerate(messages):
@@ -97,7 +100,8 @@ def read(flow_id: str, messages: list[dict[str, object]]) -> Transcript:
             continue
         state = next((s for a, s in asks if str(message["text"]).startswith(a)), None)
         if state is not None:
-            path.append(state)
+            if not path or path[-1] != state:  # a multi-select asks again after each pick
+                path.append(state)
             last = index
     summary = "\n".join(str(m["text"]) for m in messages[last + 1:])
     return Transcript(messages, path, summary)
@@ -116,210 +120,177 @@ class Scenario:
     flow: str
     steps: list[tuple[str, Answer]]
     lines: list[str] = field(default_factory=list)
-    sections: list[str] = field(default_factory=list)
-    absent: list[str] = field(default_factory=list)
+    absent_text: list[str] = field(default_factory=list)
+    absent_sources: list[str] = field(default_factory=list)
+    said_after: dict[str, list[str]] = field(default_factory=dict)
+    asked_text: dict[str, list[str]] = field(default_factory=dict)
+    choices_at: dict[str, list[str]] = field(default_factory=dict)
 
 
-def understanding(contract: str, consent: str, law: str, advice: str,
-                  us: bool = False) -> list[tuple[str, Answer]]:
-    limits = "Yes, in writing (informed consent form)" if us and contract == "Yes, in writing" \
-        else contract
-    return [("contract_limits", limits), ("consent", consent), ("law_position", law),
-            ("law_advice", advice)]
+QUICK, FULL = "Quick reflection (about 5 minutes)", "Full reflection (about 15 minutes)"
+RISK = "Risk to the client's life (suicide, self-harm)"
+REQUEST = "A request from police, a lawyer or an insurer"
+NOTE = "a few careful words without names"
 
 
-def decision_and_after(decision: str, *, disclose: tuple[str, str, str] | None = None,
-                       principle: str = "Non-maleficence (avoiding harm)",
-                       consulted: str = "My supervisor",
-                       record: str = "My clinical notes") -> list[tuple[str, Answer]]:
-    steps: list[tuple[str, Answer]] = [
-        ("consult_who", consulted),
-        ("consult_view", "that the risk was real and that asking first was still possible"),
-        ("options", "keeping it risks harm; asking first keeps trust; sharing without "
-                    "asking may end the work"),
-        ("principle", principle), ("decision", decision)]
+def quick(kind: str, *middle: tuple[str, Answer], decision: str = "Consult before deciding",
+          consulted: Answer = None, flow_start: tuple[tuple[str, Answer], ...] = (
+              ("danger", "No"), ("route", QUICK))) -> list[tuple[str, Answer]]:
+    """A quick reflection: safety, route, the dilemma and its kind, then the essentials."""
+    return [*flow_start, ("dilemma", "a client said something that may mean I must share"),
+            ("kind", kind), *middle, ("consult_who", consulted or ["My supervisor"]),
+            ("decision", decision), ("next_step", "talk it through at supervision this week"),
+            ("next_when", "Within a few days")]
+
+
+def full_tail(decision: str = "Consult before deciding", *, tests: str | None = None,
+              consulted: Answer = None, disclose: tuple[str, str] | None = None
+              ) -> list[tuple[str, Answer]]:
+    """The full route from consultation to the end."""
+    steps: list[tuple[str, Answer]] = [("consult_who", consulted or ["My supervisor"])]
+    if consulted is None or not any(c.startswith("No one") for c in consulted):
+        steps.append(("consult_view", "that there is more time than I feared"))
+    steps += [("options", "keeping it risks harm; asking first keeps trust; I lean to asking"),
+              ("decision", decision)]
     if disclose:
-        whom, how, tell = disclose
-        steps += [("disclose_whom", whom),
-                  ("disclose_minimum", "the nature of the concern and current risk only, "
-                                       "no history"),
-                  ("disclose_secure", how), ("disclose_tell_client", tell)]
-    steps += [("rationale", "the risk outweighs the harm to trust, and the client knew "
-                            "this limit from the start"),
-              ("tests", "Yes to all three"), ("account_record", record),
-              ("account_review", "At my next supervision"), ("account_supervision", None),
-              ("account_selfcare", "Unsettled, but managing")]
+        steps += [("disclose_whom", disclose[0]), ("disclose_tell_client", disclose[1])]
+    if tests:
+        steps.append(("tests", tests))
+    steps.append(("next_step", "speak to the client at our next session"))
+    if decision not in ("Keep the confidence", "Consult before deciding", "Not decided yet"):
+        steps.append(("next_who", "Me"))
+    steps += [("next_when", "Within a few days"), ("unresolved", None),
+              ("supervision_questions", "how to hold the worry between sessions")]
     return steps
 
 
-RISK = "Risk to the client's life (suicide, self-harm)"
-DILEMMA = ("dilemma", "a client spoke of ending their life after a loss and asked me "
-                      "to tell no one")
+def full(kind: str, *middle: tuple[str, Answer]) -> list[tuple[str, Answer]]:
+    return [("danger", "No"), ("route", FULL),
+            ("dilemma", "a client said something that may mean I must share"),
+            ("kind", kind), *middle]
+
+
 SCENARIOS = [
     Scenario(
-        "a suicidal client at immediate risk: act first, stop, debrief later", "breach-uk",
-        [("danger", "Yes"), ("emergency", "Stop here for now"),
-         ("consult_later", "My supervisor")],
-        lines=["Anyone at risk of serious harm right now: Yes",
-               "After the emergency guidance: Stop here for now",
-               "Will talk it through with: My supervisor"],
-        sections=["Safety", "Consultation"], absent=["If disclosing"]),
+        "not sure at safety is recorded as not sure, with a way on that says so", "breach-uk",
+        quick(RISK, ("risk_plan", ["A safety plan we made together"]), flow_start=(
+            ("danger", "Not sure"),
+            ("safety_unsure", "Still not sure: reflect, keeping safety open"))),
+        lines=["Anyone at risk of serious harm right now: Not sure",
+               "still not sure whether anyone was at immediate risk",
+               "Suicide risk: Consult before deciding"],
+        absent_text=["Everyone is safe", "everyone safe"]),
     Scenario(
-        "a suicidal client, safe for now, who agrees to their GP being told", "breach-uk",
-        [("danger", "Yes"), ("emergency", "Everyone is safe: carry on reflecting"), DILEMMA,
-         ("kind", RISK), ("contract_contact", "Yes"),
-         ("risk_level", "Serious, but not imminent"),
-         ("risk_basis", "a plan but no means; close friends and a wish to see a child grow"),
-         ("capacity", "Yes, an adult with capacity"),
-         *understanding("Yes, in writing", "Given in writing, for this purpose",
-                        "It permits sharing (my discretion)", "Not yet, but I will"),
-         *decision_and_after("Disclose, with the client's consent",
-                             disclose=("The client's GP", "By phone, then confirmed securely",
-                                       "Yes, before I share"))],
-        lines=["Kind of dilemma: " + RISK, "Contact agreed for serious risk: Yes",
-               "How serious and how soon: Serious, but not imminent",
-               "Decision: Disclose, with the client's consent",
-               "To whom (role): The client's GP", "Telling the client: Yes, before I share"],
-        sections=["Safety", "The dilemma", "The contract", "Consent and capacity", "The law",
-                  "Risk", "Consultation", "Options", "Principles", "Decision",
-                  "If disclosing", "Accountability"]),
+        "a solicitor's letter taken for a demand is named as a request at once", "breach-uk",
+        full(REQUEST, ("request_from", "A lawyer for another party"),
+             ("request_law", "It requires me to share"),
+             ("request_options", ["A short report instead of the notes",
+                                  "Wait for a court order, and ask to limit it"]),
+             ("consent", "Not asked yet, and it's safe to ask"),
+             ("contract_limits", "Yes, in writing"),
+             ("law_advice", "Not yet, but I will"))
+        + full_tail("Ask the client's consent first"),
+        lines=["Request for records: Ask consent first",
+               "I first thought it required me to share; the flow noted then that a request "
+               "is not a court order.",
+               "A short report instead of the notes; Wait for a court order, and ask to "
+               "limit it"],
+        said_after={"request_law": ["not a court order", "court order or summons would"]},
+        choices_at={"request_options": ["A short report instead of the notes",
+                                        "The client's own subject access request",
+                                        "Wait for a court order, and ask to limit it"]}),
     Scenario(
-        "a child protection concern shared with children's social care", "breach-uk",
-        [("danger", "No"),
-         ("dilemma", "a parent in therapy described hitting their young child hard"),
-         ("kind", "A child or an adult at risk (safeguarding)"),
-         ("safeguard_who", "A child or young person (under 18)"),
-         ("risk_level", "Serious, and could happen soon"),
-         ("risk_basis", "repeated, recent, and the parent is overwhelmed; a partner helps"),
-         ("capacity", "Yes, an adult with capacity"),
-         *understanding("Yes, in writing", "Asking would increase the risk",
-                        "It permits sharing (my discretion)",
-                        "Yes, my professional body's helpline"),
-         *decision_and_after("Disclose without consent",
-                             principle="Justice (fairness, others' safety)",
-                             consulted="My safeguarding lead",
-                             disclose=("Children's or adult social care",
-                                       "By phone, then confirmed securely",
-                                       "Yes, before I share"))],
-        lines=["Who is at risk: A child or young person (under 18)",
-               "Consent: Asking would increase the risk",
-               "Consulted: My safeguarding lead", "Decision: Disclose without consent",
-               "To whom (role): Children's or adult social care"],
-        sections=["Risk", "If disclosing"]),
+        "a police request answered as binding, then shared with consent to the solicitor",
+        "breach-uk",
+        full(REQUEST, ("request_from", "The client's own lawyer"),
+             ("request_law", "It requires me to share"),
+             ("request_options", ["Ask the client for informed, written consent"]),
+             ("consent", "Given in writing, for this purpose"),
+             ("law_advice", "Yes, my insurer's legal helpline"))
+        + full_tail("Disclose, with the client's consent", tests="Yes to all three",
+                    disclose=("The client's solicitor", "Yes, before I share")),
+        lines=["To whom (role): The client's solicitor",
+               "Request for records: Share with consent"],
+        said_after={"request_from": ["subject access request"],
+                    "request_law": ["not a court order"]},
+        choices_at={"disclose_whom": ["The client's solicitor"]}),
     Scenario(
-        "a witness summons for notes in a family case", "breach-uk",
-        [("danger", "No"),
-         ("dilemma", "a summons asks for my notes on a client in a custody case"),
-         ("kind", "A legal demand (court, police, solicitor)"),
-         ("demand_type", "A witness summons"),
-         ("demand_scope", "all notes within a fortnight; a short report might do instead"),
-         *understanding("Yes, in writing", "Not asked yet, and it's safe to ask",
-                        "It requires me to share", "Yes, my insurer's legal helpline"),
-         *decision_and_after("Disclose, with the client's consent",
-                             principle="Being trustworthy (keeping faith)",
-                             disclose=("A court, or the party named in an order",
-                                       "Secure email or system", "Yes, before I share"))],
-        lines=["Kind of demand: A witness summons", "Legal advice: Yes, my insurer's legal "
-               "helpline", "To whom (role): A court, or the party named in an order"],
-        sections=["The law", "If disclosing"], absent=["Risk"]),
+        "a suicidal sixteen-year-old: safety plan, agreed contact, GP or crisis team, "
+        "parents and the safeguarding lead", "breach-uk",
+        full(RISK, ("risk_basis", "low mood and a plan, but a close friend and hope of a course"),
+             ("capacity", "16 or 17, able to decide this"),
+             ("risk_plan", ["The contact we agreed at the start",
+                            "My safeguarding lead knows (under 18)"]),
+             ("consent", "Not asked yet, and it's safe to ask"))
+        + full_tail("Ask the client's consent first",
+                    consulted=["My supervisor", "My safeguarding lead"]),
+        lines=["The client's age and capacity: 16 or 17, able to decide this",
+               "In place for the client's safety: The contact we agreed at the start; "
+               "My safeguarding lead knows (under 18)",
+               "Talked it through with, or will: My supervisor; My safeguarding lead"],
+        asked_text={"risk_plan": ["parents or carers", "safeguarding lead", "safety plan",
+                                  "GP or crisis team", "contact you agreed"]},
+        choices_at={"risk_plan": ["A safety plan we made together",
+                                  "The contact we agreed at the start",
+                                  "The GP or crisis team is involved",
+                                  "Parents or carers are involved (under 18)"]},
+        absent_sources=["Terrorism", "Road Traffic"]),
     Scenario(
-        "a letter supporting a client's claim, with written consent", "breach-uk",
-        [("danger", "No"),
-         ("dilemma", "a client wants a letter confirming they attend therapy for a claim"),
-         ("kind", "The client asks me to share (e.g. a letter)"),
-         ("request_what", "A letter or report for a claim"),
-         *understanding("Yes, in writing", "Given in writing, for this purpose",
-                        "Neither, as far as I know", "I don't think it's needed here"),
-         *decision_and_after("Disclose, with the client's consent",
-                             principle="Autonomy (the client's right to decide)",
-                             disclose=("Another recipient", "In a letter the client has seen",
-                                       "Yes, before I share"))],
-        lines=["What the client asks for: A letter or report for a claim",
-               "Consent: Given in writing, for this purpose",
-               "How securely: In a letter the client has seen"],
-        sections=["If disclosing"]),
+        "no one consulted yet: the question about what it showed is not asked", "breach-uk",
+        full("Met by chance, or the fact of therapy",
+             ("chance_what", "I met the client in public"),
+             ("contract_limits", "Yes, but only by word of mouth"))
+        + full_tail("Keep the confidence", tests="Not sure yet",
+                    consulted=["No one yet, and I will"]),
+        lines=["Chance meeting: Keep the confidence",
+               "Talked it through with, or will: No one yet, and I will"],
+        asked_text={"unresolved": ["What would help you answer the three tests"]}),
     Scenario(
-        "sharing with the psychiatrist in the client's care team", "breach-uk",
-        [("danger", "No"),
-         ("dilemma", "the team psychiatrist asks how the client is responding to therapy"),
-         ("kind", "Sharing within a care team"), ("team_who", "A psychiatrist"),
-         ("contract_team", "Yes"),
-         *understanding("Yes, in writing", "Given by word of mouth",
-                        "It permits sharing (my discretion)", "I don't think it's needed here"),
-         *decision_and_after("Disclose, with the client's consent",
-                             principle="Beneficence (the client's wellbeing)",
-                             disclose=("A team colleague (e.g. psychiatrist)", "In person",
-                                       "Yes, before I share"))],
-        lines=["Sharing with: A psychiatrist", "Client knew care is shared in a team: Yes",
-               "To whom (role): A team colleague (e.g. psychiatrist)"],
-        sections=["The contract", "If disclosing"]),
+        "FGM disclosed to a counsellor: the duty's scope is said at once", "breach-uk",
+        quick("A possible duty in law to report",
+              ("duty_type", "FGM in someone under 18")),
+        said_after={"kind": ["FGM reporting duty"],
+                    "duty_type": ["accredited registers", "not covered", "Safeguarding"]},
+        lines=["Sources:", "FGM Act 2003, s.5B"]),
     Scenario(
-        "a client met on a bus", "breach-uk",
-        [("danger", "No"),
-         ("dilemma", "a client sat beside me on the bus and my companion asked who they were"),
-         ("kind", "Met by chance, or the fact of therapy"),
-         ("chance_what", "I met the client in public"),
-         *understanding("Yes, but only by word of mouth", "Not asked yet, and it's safe to ask",
-                        "Neither, as far as I know", "I don't think it's needed here"),
-         *decision_and_after("Keep the confidence",
-                             principle="Being trustworthy (keeping faith)",
-                             record="My supervision notes")],
-        lines=["What happened: I met the client in public",
-               "Decision: Keep the confidence", "Recorded in: My supervision notes"],
-        sections=["The dilemma", "Decision", "Accountability"],
-        absent=["If disclosing"]),
+        "an adult at risk in England and Wales cites the Care Act and the Welsh Act",
+        "breach-uk", quick("An adult at risk of abuse or neglect"),
+        lines=["Care Act 2014, s.42", "Social Services and Well-being (Wales) Act 2014"],
+        absent_text=["Scotland", "Northern Ireland"]),
     Scenario(
-        "a client discloses plans that might be terrorism", "breach-uk",
-        [("danger", "No"),
-         ("dilemma", "a client described helping others plan an attack and meant it"),
-         ("kind", "A possible duty in law (e.g. terrorism, FGM)"),
-         ("duty_type", "Terrorism (might help prevent an act)"),
-         *understanding("Yes, in writing", "Asking would increase the risk",
-                        "It requires me to share", "Yes, a solicitor or my service's lawyers"),
-         *decision_and_after("Disclose without consent",
-                             principle="Justice (fairness, others' safety)",
-                             consulted="My line manager",
-                             disclose=("The police", "By phone, then confirmed securely",
-                                       "Not yet: it would be unsafe now"))],
-        lines=["Possible duty: Terrorism (might help prevent an act)",
-               "What the law says, as I understand it: It requires me to share",
-               "To whom (role): The police",
-               "Telling the client: Not yet: it would be unsafe now"],
-        sections=["The law", "If disclosing"]),
+        "an adult at risk in Scotland cites Scots law only", "breach-scotland",
+        quick("An adult at risk of abuse or neglect"),
+        lines=["Adult Support and Protection (Scotland) Act 2007"],
+        absent_text=["Care Act", "Wales", "Northern Ireland"]),
     Scenario(
-        "a client's partner asks how therapy is going", "breach-uk",
-        [("danger", "No"),
-         ("dilemma", "a client's partner phoned to ask whether the client is coping"),
-         ("kind", "Something else"), ("other_who", "The client's partner or family"),
-         *understanding("Yes, in writing", "Not asked yet, and it's safe to ask",
-                        "Neither, as far as I know", "I don't think it's needed here"),
-         *decision_and_after("Keep the confidence", principle="Autonomy (the client's right "
-                             "to decide)")],
-        lines=["Kind of dilemma: Something else",
-               "Who is asking or involved: The client's partner or family",
-               "Decision: Keep the confidence"],
-        absent=["If disclosing"]),
+        "historic abuse in Northern Ireland: the duty to report relevant offences",
+        "breach-ni",
+        full("Abuse in the past, disclosed now",
+             ("historic_risk", "No one at risk now, as far as I know"),
+             ("risk_level", "Less serious"),
+             ("risk_basis", "the person who harmed them died some years ago, they think"),
+             ("consent", "The client has refused"), ("contract_limits", "Yes, in writing"),
+             ("law_position", "I don't know yet"), ("law_advice", "Not yet, but I will"))
+        + full_tail("Consult before deciding"),
+        said_after={"kind": ["s.5 of the Criminal Law Act (NI) 1967"],
+                    "historic_risk": ["reasonable excuse"]},
+        lines=["Criminal Law Act (Northern Ireland) 1967, s.5",
+               "Past abuse: Consult before deciding"],
+        absent_text=["Care Act", "Children Act 1989"]),
     Scenario(
         "a US client threatens an identifiable person: duty to warn", "breach-us",
-        [("danger", "No"),
-         ("dilemma", "a client said they will hurt a former coworker and has a weapon"),
-         ("kind", "Risk of serious harm to others"), ("harm_who", "A person I could identify"),
-         ("risk_level", "Serious, and could happen soon"),
-         ("risk_basis", "a stated plan, access to a weapon, and rising anger; few supports"),
-         ("capacity", "Yes, an adult with capacity"),
-         *understanding("Yes, in writing", "Asking would increase the risk",
-                        "Mandatory: it requires me to disclose",
-                        "Yes, my malpractice insurer's risk line", us=True),
-         *decision_and_after("Disclose without consent",
-                             principle="Nonmaleficence (avoiding harm)",
-                             record="The client's clinical record",
-                             disclose=("The person at risk (a warning)",
-                                       "By phone, then confirmed securely", "Yes, afterwards"))],
-        lines=["Who could be harmed: A person I could identify",
-               "What the law says, as I understand it: Mandatory: it requires me to disclose",
-               "To whom (role): The person at risk (a warning)",
-               "Documented in: The client's clinical record"],
-        sections=["Informed consent at intake", "If disclosing"]),
+        full("Risk of serious harm to others", ("harm_who", "A person I could identify"),
+             ("risk_level", "Serious, and could happen soon"),
+             ("risk_basis", "a stated plan, access to a weapon, and rising anger"),
+             ("consent", "Asking would increase the risk"),
+             ("contract_limits", "Yes, in writing"),
+             ("law_position", "It requires me to share"),
+             ("law_advice", "Yes, my malpractice insurer's risk line"))
+        + full_tail("Disclose without consent", tests="Yes to all three",
+                    disclose=("The person at risk (a warning)", "Yes, afterwards")),
+        lines=["Risk to others: Share without consent",
+               "To whom (role): The person at risk (a warning)", "Tarasoff"],
+        absent_text=["BACP", "solicitor"]),
 ]
 
 
@@ -331,24 +302,64 @@ def transcripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Transcrip
     return chat_all(jobs, tmp_path_factory.mktemp("scenarios"))
 
 
+def after(transcript: Transcript, state: str, flow_id: str) -> str:
+    """Everything the bot said from the answer to `state` up to the next question."""
+    flow = load_flow(flow_id)
+    wordings = [*flow.states[state].asks, *(v.text for v in flow.states[state].ask_when)]
+    texts = [str(m["text"]) for m in transcript.messages]
+    at = max(i for i, t in enumerate(texts) if any(t.startswith(w) for w in wordings))
+    return "\n".join(texts[at + 1:at + 3])
+
+
+def asked(transcript: Transcript, state: str, flow_id: str) -> dict[str, object]:
+    flow = load_flow(flow_id)
+    wordings = [*flow.states[state].asks, *(v.text for v in flow.states[state].ask_when)]
+    return next(m for m in transcript.messages
+                if any(str(m["text"]).startswith(w) for w in wordings))
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
-def test_scenario_takes_its_path_and_records_the_decision(
+def test_scenario_takes_its_path_and_records_what_was_said(
         scenario: Scenario, transcripts: dict[str, Transcript]) -> None:
     transcript = transcripts[scenario.name]
     assert transcript.path == [state for state, _ in scenario.steps]
     assert transcript.done
     for line in scenario.lines:
-        assert line in transcript.summary
-    for heading in scenario.sections:
-        assert has_heading(transcript.summary, heading), heading
-    for missing in scenario.absent:
-        assert not has_heading(transcript.summary, missing), missing
+        assert line in transcript.summary, line
+    for missing in scenario.absent_text:
+        assert missing not in transcript.summary, missing
+    sources = next((x for x in transcript.summary.splitlines() if x.startswith("Sources:")), "")
+    for missing in scenario.absent_sources:
+        assert missing not in sources, missing
+    for state, fragments in scenario.said_after.items():
+        said = after(transcript, state, scenario.flow)
+        for fragment in fragments:
+            assert fragment in said, (state, fragment, said)
+    for state, fragments in scenario.asked_text.items():
+        text = str(asked(transcript, state, scenario.flow)["text"])
+        for fragment in fragments:
+            assert fragment in text, (state, fragment)
+    for state, labels in scenario.choices_at.items():
+        offered = asked(transcript, state, scenario.flow)["choices"]
+        assert set(labels) <= set(offered), (state, offered)  # type: ignore[arg-type]
+
+
+def test_the_capacity_guidance_separates_sixteen_and_over_from_gillick(
+        tmp_path: Path) -> None:
+    steps = full(RISK, ("risk_basis", NOTE))
+    transcript = chat("breach-uk", inputs_for("breach-uk", steps) + [{"command": "why"},
+                                                                     {"command": "cancel"}],
+                      tmp_path)
+    why = next(str(m["text"]) for m in transcript.messages
+               if "Mental Capacity Act 2005" in str(m["text"]))
+    assert "applies from 16" in why and "Under 16, Gillick" in why
+    assert "still children for safeguarding" in why
 
 
 def test_immediate_danger_shows_uk_crisis_numbers_in_one_step(tmp_path: Path) -> None:
     script = [{"command": "why"}, {"choice": "Yes"}, {"command": "cancel"}]
     transcript = chat("breach-uk", script, tmp_path)
-    assert transcript.path == ["danger", "danger", "emergency"]
+    assert transcript.path == ["danger", "emergency"]
     assert any(str(m["text"]).startswith("If someone is in danger") and "BACP" in str(m["text"])
                for m in transcript.messages), "why shows the reason and names the framework"
     emergency = transcript.message_for("emergency", "breach-uk")
@@ -357,7 +368,7 @@ def test_immediate_danger_shows_uk_crisis_numbers_in_one_step(tmp_path: Path) ->
 
 
 def test_immediate_danger_shows_us_crisis_numbers_in_one_step(tmp_path: Path) -> None:
-    transcript = chat("breach-us", [{"choice": "Not sure"}, {"command": "cancel"}], tmp_path)
+    transcript = chat("breach-us", [{"choice": "Yes"}, {"command": "cancel"}], tmp_path)
     assert transcript.path == ["danger", "emergency"]
     emergency = transcript.message_for("emergency", "breach-us")
     assert "911" in emergency and "988" in emergency
@@ -385,25 +396,28 @@ def test_a_journal_entry_follows_the_chosen_form(form: str, steps: list[str],
         assert has_heading(transcript.summary, heading), heading
 
 
-def test_the_contract_flow_produces_an_outline_to_adapt(tmp_path: Path) -> None:
+def test_the_contract_flow_gives_words_for_a_new_client(tmp_path: Path) -> None:
     script: list[tuple[str, Answer]] = [
-        ("setting", "Private practice"), ("client_group", "An adult"),
+        ("setting", "Private practice"), ("client_group", "A young person under 18"),
         ("who_knows", "My supervisor, without names"), ("supervision_words", None),
-        ("never_shared", "talk about our work socially, or write about it without consent"),
+        ("never_shared", "talk about you outside our sessions."),
         ("public_meeting", "Wait for the client to greet me first"),
-        ("exceptions", "Yes, all of them"),
-        ("exceptions_words", "if you or someone else were at serious risk, I might have "
-                             "to tell someone, and I would talk to you first if I could"),
+        ("exceptions", "Yes, all of them"), ("exceptions_words", None),
         ("tell_first", "Yes, first, where it's safe"),
         ("risk_contact", "Their GP and someone they name"),
-        ("notes", "An encrypted digital system"), ("notes_access", "Yes"),
+        ("notes", "An encrypted digital system"),
+        ("notes_access", "In the first session, then in writing"),
         ("agreement", "A written agreement we talk through")]
     transcript = chat("contract", inputs_for("contract", script) + [{"choice": "Discard"}],
                       tmp_path)
     assert transcript.path == [state for state, _ in script]
-    assert transcript.done
-    for line in ("Who else may hear about our work: My supervisor, without names",
-                 "If we meet by chance: Wait for the client to greet me first",
-                 "Whom I'd contact: Their GP and someone they name",
-                 "How notes are kept: An encrypted digital system"):
-        assert line in transcript.summary
+    summary = transcript.summary
+    assert "What I tell new clients about confidentiality" in summary
+    for line in ("I will never talk about you outside our sessions.",
+                 "You have the right to see what I write about you and to have a copy",
+                 "I would contact your GP and someone you name for me now.",
+                 "Because you are under 18"):
+        assert line in summary, line
+    for heading in ("Your notes and your right to see them", "When I might have to share"):
+        assert has_heading(summary, heading), heading
+    assert "Private practice:" not in summary and "Whom I'd contact:" not in summary
