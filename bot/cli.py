@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return commands.flow_list()
             return commands.flow_draw(args.flow_id)
         config = load_config(args.config, environ)
-        if args.command in ("chat", "run", "reflections", "export", "pack"):
+        if args.command in ("chat", "run", "reflections", "export", "pack", "followups", "log"):
             harden()  # these hold plaintext in memory: no core dumps
         if args.command == "chat":
             subject = f"terminal:{getpass.getuser()}"

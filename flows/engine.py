@@ -14,7 +14,7 @@ from typing import Any
 from transitions import EventData, Machine
 
 from flows.errors import FlowError, InvalidAnswer
-from flows.graph import questions_left
+from flows.graph import Remaining
 from flows.prompt import Prompt, Step
 from flows.reflection import Answer, Reflection
 from flows.schema import MULTI_SEPARATOR, Flow, State
@@ -39,7 +39,7 @@ class Engine:
 
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
-        self.left = questions_left(flow)
+        self.remaining = Remaining(flow)
         transitions = [
             {"trigger": ANSWER, "source": state.id, "dest": target,
              "conditions": [_leads_to(target)]}
@@ -107,6 +107,7 @@ class Session:
         if state.is_end:
             return Prompt(state.id, state.say or "", "none")
         asked = len(self.history) + 1
+        remaining = self.engine.remaining
         expects = "choice" if state.choices else state.kind
         text = next((v.text for v in state.ask_when if v.when.holds(self.answers)),
                     state.asks[self.seed % len(state.asks)])
@@ -117,7 +118,8 @@ class Session:
                 text += "\nChosen so far: " + MULTI_SEPARATOR.join(self.picked) + "."
         return Prompt(
             state=state.id, text=text, expects=expects, choices=choices,
-            progress=(asked, asked - 1 + self.engine.left[state.id]), note=state.note,
+            progress=(asked, asked - 1 + remaining.left(state.id, remaining.known(self.answers))),
+            note=state.note,
             previous=self.answers.get(state.id), has_why=bool(state.why or state.guidance),
             multi=state.kind == "multi",
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flows.schema import Flow
+from flows.schema import MULTI_SEPARATOR, Flow
 
 
 def reachable(flow: Flow) -> set[str]:
@@ -87,6 +87,56 @@ def questions_left(flow: Flow) -> dict[str, int]:
     for state in flow.states:
         left(state)
     return memo
+
+
+class Remaining:
+    """The most questions still to come, knowing the answers that change the way.
+
+    Only answers some `skip_when` reads matter, so the longest way is worked out per
+    (question, those answers) and kept: exact for every realised walk (a question that
+    will be skipped is not counted), cheap after the first few conversations, and never
+    rising as answers arrive, so "question k of about n" only ever tightens.
+    """
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.watched = {(state, label) for s in flow.states.values() if s.skip_when
+                        for state, labels in s.skip_when.wanted for label in labels}
+        self._memo: dict[tuple[str, frozenset[tuple[str, str]]], int] = {}
+
+    def known(self, answers: dict[str, str]) -> frozenset[tuple[str, str]]:
+        return frozenset((state, label) for state, given in answers.items()
+                         for label in given.split(MULTI_SEPARATOR)
+                         if (state, label) in self.watched)
+
+    def left(self, state: str, known: frozenset[tuple[str, str]]) -> int:
+        key = (state, known)
+        if key not in self._memo:
+            self._memo[key] = self._left(state, known)
+        return self._memo[key]
+
+    def _left(self, state: str, known: frozenset[tuple[str, str]]) -> int:
+        node = self.flow.states[state]
+        if node.is_end:
+            return 0
+        if node.skip_when is not None and node.skip_when.holds(_as_answers(known)):
+            return self.left(node.next or "", known)
+        if not node.choices:
+            return 1 + max((self.left(t, known) for t in node.targets), default=0)
+        best = 0
+        for choice in node.choices:  # for a multi-select, each option on its own
+            target = node.next if node.kind == "multi" else choice.next
+            chosen = (node.id, choice.label)
+            after = known | {chosen} if chosen in self.watched else known
+            best = max(best, 1 + self.left(target or "", after))
+        return best
+
+
+def _as_answers(known: frozenset[tuple[str, str]]) -> dict[str, str]:
+    answers: dict[str, list[str]] = {}
+    for state, label in known:
+        answers.setdefault(state, []).append(label)
+    return {state: MULTI_SEPARATOR.join(labels) for state, labels in answers.items()}
 
 
 def paths(flow: Flow, start: str | None = None) -> Iterator[tuple[str, ...]]:

@@ -116,9 +116,13 @@ class Supervision:
     def add_comment(self, author: str, record_id: str, supervisor: str, text: str) -> Comment:
         """Seal a comment in the thread between the record's owner and `supervisor`."""
         owner, key = self._record_key(author, record_id)
-        if author == owner and not self.linked(owner, supervisor):
-            raise NotAuthorised()
         if author != owner and author != supervisor:
+            raise NotAuthorised()
+        with self._lock:  # whoever writes, a thread exists only while the record is shared
+            shared = self._db.execute(
+                "SELECT 1 FROM shares WHERE record_id = ? AND supervisor = ?",
+                [record_id, supervisor]).fetchone()
+        if shared is None or not self.linked(owner, supervisor):
             raise NotAuthorised()
         text = text[:MAX_COMMENT]
         cid, at = secrets.token_hex(16), utc_now()

@@ -28,10 +28,12 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 async def started(person: Person) -> None:
-    """Onboarded, with the dilemma at question 2 (a text question)."""
+    """Onboarded, with the dilemma at question 3 (a text question, after the route)."""
     await person.onboard()
     person.send("/dilemma")
     person.press(await person.question(), "No")
+    route = await person.question()
+    person.press(route, next(label for label, _ in buttons(route) if label.startswith("Quick")))
     await person.question()
 
 

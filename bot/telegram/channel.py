@@ -43,6 +43,7 @@ class Channel:
         self.clock = clock or service.clock
         self.chats = Chats()
         self.timed_out: set[str] = set()
+        self.forgetters: list[Callable[[str], object]] = []  # drop drafts held for someone
         self._who: dict[int, str] = {}
         # Called after the replies of a successful Save are sent (the CPD offer).
         self.after_saved: list[Callable[[Bot, ChatState, str], Awaitable[None]]] = []
@@ -92,10 +93,20 @@ class Channel:
             self.service.touch(state.who)
 
     def forget_identity(self, who: str) -> None:
-        """After /forget: the next update re-creates the practitioner with a fresh key."""
+        """After /forget: the next update re-creates the practitioner with a fresh key, and
+        nothing held in memory for them (drafts, offers) outlives their data."""
         for user_id in [u for u, w in self._who.items() if w == who]:
             del self._who[user_id]
         self.timed_out.discard(who)
+        self.drop_pending(who)
+        state = self.chats.find(who)
+        if state is not None:
+            state.draft = None
+
+    def drop_pending(self, who: str) -> None:
+        """Forget every draft or offer another part of the bot holds for `who`."""
+        for forget in self.forgetters:
+            forget(who)
 
     # -- sending --------------------------------------------------------------------
 

@@ -48,13 +48,15 @@ def _store(channel: Channel) -> Store:
     return store
 
 
-def _thread(store: Store, who: str, record_id: str, index: int) -> str | None:
-    """The thread's supervisor: the presser themselves, or the owner's supervisor `index`."""
+def _thread(store: Store, who: str, record_id: str, person: str | None) -> str | None:
+    """The thread's supervisor: the presser themselves, or the owner's supervisor the
+    button names (None if they are no longer linked)."""
     owner = store.supervision.owner_of(who, record_id)
     if owner != who:
         return who
-    supervisors = people.supervisors(store, who)
-    return supervisors[index][0] if index < len(supervisors) else None
+    chosen = cb.named(cb.Press(cb.COMMENT, record_id, 0, person),
+                      people.supervisors(store, who), lambda s: s[0])
+    return chosen[0] if chosen else None
 
 
 def _label(store: Store, who: str, record_id: str) -> str:
@@ -64,11 +66,11 @@ def _label(store: Store, who: str, record_id: str) -> str:
 
 
 async def begin(channel: Channel, bot: Bot, state: ChatState, who: str, record_id: str,
-                index: int) -> bool:
+                person: str | None) -> bool:
     """Comment (or Reply) pressed: ask for the text. False if not allowed any more."""
     store = _store(channel)
     try:
-        supervisor = _thread(store, who, record_id, index)
+        supervisor = _thread(store, who, record_id, person)
         label = _label(store, who, record_id)
     except NotAuthorised:
         return False
@@ -148,10 +150,8 @@ async def send(channel: Channel, bot: Bot, state: ChatState, who: str) -> bool:
     await channel.say(bot, state, say.COMMENT_SENT.format(
         name=html.escape(my_names.get(recipient, "them"))))
     if recipient == owner:
-        order = [s for s, _ in people.supervisors(store, owner)]
-        reply_index = order.index(draft.supervisor) if draft.supervisor in order else 0
         label = listing.by_id(store.list_reflections(owner)).get(draft.record_id, "")
-        buttons = [(say.REPLY, cb.encode(cb.COMMENT, draft.record_id, reply_index)),
+        buttons = [(say.REPLY, cb.encode(cb.COMMENT, draft.record_id, cb.tag(draft.supervisor))),
                    ("Open", cb.encode(cb.VIEW, draft.record_id))]
     else:
         label = listing.by_id(store.list_shared(recipient)).get(draft.record_id, "")

@@ -75,6 +75,13 @@ class Later:
         self.cpd_minutes: dict[str, cpd.Draft] = {}
         self.zone_for: dict[str, list[str]] = {}  # /remind words waiting for a US zone
         self.clock: Callable[[], float] = lambda: self.channel.clock()
+        self.channel.forgetters.append(self.forget)
+
+    def forget(self, who: str) -> None:
+        """Drop every draft and offer held for `who` (after /forget or a deletion), so an
+        old button cannot write a forgotten reflection's words back under a new key."""
+        for pending in (self.outcomes, self.cpd_offers, self.cpd_minutes, self.zone_for):
+            pending.pop(who, None)
 
     @property
     def store(self) -> Store:
@@ -249,7 +256,7 @@ class Later:
             buttons = [(str(m), encode(MINUTES, None, m)) for m in cpd.MINUTES]
             await outbox.send(self.channel, bot, state, say.CPD_ASK, buttons)
             return True
-        if press.action == MINUTES and who in self.cpd_minutes:
+        if press.action == MINUTES and who in self.cpd_minutes and press.number in cpd.MINUTES:
             await self._closed(bot, state, message, f"{press.number} minutes")
             await self._count(bot, state, who, press.number)
             return True

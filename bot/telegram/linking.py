@@ -86,23 +86,26 @@ async def links(channel: Channel, bot: Bot, state: ChatState, who: str) -> None:
         return
     names = people.names_for(store, who)
     lines, buttons = [say.LINKS_HEAD], []
-    for index, link in enumerate(everyone):
+    for link in everyone:
         other = link.supervisor if link.practitioner == who else link.practitioner
         role = "your supervisor" if link.practitioner == who else "your supervisee"
         shown = names.get(other, "Someone")
         lines.append(f"• {html.escape(shown)}, {role} since {listing.day(link.created_at)}")
-        buttons.append((listing.button(f"Unlink {shown}"), cb.encode(cb.UNLINK, None, index)))
+        buttons.append((listing.button(f"Unlink {shown}"), cb.encode(cb.UNLINK, None,
+                                                                     cb.tag(other))))
     lines.append("Unlinking stops every share along that link.")
     await outbox.send(channel, bot, state, "\n".join(lines), buttons)
 
 
-async def unlink(channel: Channel, bot: Bot, state: ChatState, who: str, index: int) -> bool:
+async def unlink(channel: Channel, bot: Bot, state: ChatState, who: str,
+                 person: str | None) -> bool:
+    """Unlink the person the button names; a second tap finds no such link (False)."""
     store = channel.service.store
     assert store is not None
-    everyone = store.supervision.links(who)
-    if index >= len(everyone):
+    link = cb.named(cb.Press(cb.UNLINK, None, 0, person), store.supervision.links(who),
+                    lambda k: k.supervisor if k.practitioner == who else k.practitioner)
+    if link is None:
         return False
-    link = everyone[index]
     other = link.supervisor if link.practitioner == who else link.practitioner
     shown = people.names_for(store, who).get(other, "them")
     try:

@@ -24,6 +24,7 @@ from bot.telegram.channel import Channel
 from bot.telegram.chats import ChatState
 from storage.store import Store
 
+ALL, MINE = 0, 1  # the pack buttons that name no one person
 log = logging.getLogger("schtum.telegram")
 SELF, EVERYONE = "self", "all"
 
@@ -96,6 +97,7 @@ class Packs:
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
         self.asked: dict[str, list[str]] = {}
+        channel.forgetters.append(lambda who: self.asked.pop(who, None))
 
     async def ask(self, bot: Bot, state: ChatState, who: str, words: list[str]) -> None:
         store = _store(self.channel)
@@ -109,23 +111,28 @@ class Packs:
             await self.make(bot, state, who, words, supervisees[0] if supervisees else None)
             return
         self.asked[who] = words
-        buttons = [(say.PACK_ALL, cb.encode(cb.PACK, None, 0))]
-        buttons += [(name, cb.encode(cb.PACK, None, n)) for n, (_, name)
-                    in enumerate(supervisees, 1)]
+        buttons = [(say.PACK_ALL, cb.encode(cb.PACK, None, ALL))]
+        buttons += [(name, cb.encode(cb.PACK, None, cb.tag(person)))
+                    for person, name in supervisees]
         if own:
-            buttons.append((say.PACK_MINE, cb.encode(cb.PACK, None, len(supervisees) + 1)))
+            buttons.append((say.PACK_MINE, cb.encode(cb.PACK, None, MINE)))
         await outbox.send(self.channel, bot, state, say.PACK_WHO, buttons)
 
-    async def chosen(self, bot: Bot, state: ChatState, who: str, index: int) -> bool:
+    async def chosen(self, bot: Bot, state: ChatState, who: str, press: cb.Press) -> bool:
+        """All supervisees, my own, or the one supervisee the button names (by tag)."""
         supervisees = people.supervisees(_store(self.channel), who)
-        if who not in self.asked or index > len(supervisees) + 1:
-            return False
-        words = self.asked.pop(who)
-        if index == len(supervisees) + 1:
-            await self.make(bot, state, who, words, None)
+        scope: tuple[str, str] | None
+        if press.tag is not None:
+            scope = cb.named(press, supervisees, lambda s: s[0])
+            if scope is None:
+                return False
+        elif press.index in (ALL, MINE):
+            scope = (EVERYONE, say.PACK_ALL) if press.index == ALL else None
         else:
-            await self.make(bot, state, who, words, supervisees[index - 1] if index else
-                            (EVERYONE, say.PACK_ALL))
+            return False
+        if who not in self.asked:
+            return False
+        await self.make(bot, state, who, self.asked.pop(who), scope)
         return True
 
     async def make(self, bot: Bot, state: ChatState, who: str, words: list[str],

@@ -35,7 +35,6 @@ async def show(channel: Channel, bot: Bot, state: ChatState, who: str, record_id
         return
     supervisors = people.supervisors(store, who)
     names = dict(supervisors)
-    index = {pseudonym: n for n, (pseudonym, _) in enumerate(supervisors)}
     try:
         shares = store.supervision.shared_with(who, record_id)
         comments = store.supervision.comments(who, record_id)
@@ -60,12 +59,12 @@ async def show(channel: Channel, bot: Bot, state: ChatState, who: str, record_id
     if supervisors:
         buttons.append(("Share with a supervisor", cb.encode(cb.SHARE, record_id)))
     for supervisor, _ in shares:
-        if supervisor in index:
+        if supervisor in names:
             name = names[supervisor]
             buttons.append((listing.button(f"Stop sharing with {name}"),
-                            cb.encode(cb.UNSHARE, record_id, index[supervisor])))
+                            cb.encode(cb.UNSHARE, record_id, cb.tag(supervisor))))
             buttons.append((listing.button(f"Comment to {name}"),
-                            cb.encode(cb.COMMENT, record_id, index[supervisor])))
+                            cb.encode(cb.COMMENT, record_id, cb.tag(supervisor))))
     buttons.append(("Delete this reflection", cb.encode(cb.DELETE, record_id)))
     await outbox.send(channel, bot, state, "\n".join(lines), buttons, private=True)
 
@@ -95,6 +94,7 @@ async def delete(channel: Channel, bot: Bot, state: ChatState, who: str, record_
         return True
     try:
         store.delete_reflection(who, record_id)
+        channel.drop_pending(who)  # e.g. a CPD offer built from the deleted reflection
     except NotAuthorised:
         await channel.say(bot, state, say.GONE)
         return True

@@ -53,25 +53,27 @@ async def pick_supervisor(channel: Channel, bot: Bot, state: ChatState, who: str
     """After a reflection is chosen: share at once with the only supervisor, else ask."""
     supervisors = people.supervisors(_store(channel), who)
     if len(supervisors) == 1:
-        await share(channel, bot, state, who, record_id, 0)
+        await share(channel, bot, state, who, record_id, cb.tag(supervisors[0][0]))
         return
     if not supervisors:
         await channel.say(bot, state, say.NO_SUPERVISOR)
         return
     label = html.escape(label_of(_store(channel), who, record_id))
-    buttons = [(listing.button(name), cb.encode(cb.SHARE_TO, record_id, n))
-               for n, (_, name) in enumerate(supervisors)]
+    buttons = [(listing.button(name), cb.encode(cb.SHARE_TO, record_id, cb.tag(supervisor)))
+               for supervisor, name in supervisors]
     await outbox.send(channel, bot, state, say.SHARE_WHO.format(label=label), buttons)
 
 
 async def share(channel: Channel, bot: Bot, state: ChatState, who: str, record_id: str,
-                index: int) -> bool:
-    """Wrap the record key for the supervisor and tell them at once (title and date)."""
+                person: str | None) -> bool:
+    """Wrap the record key for the supervisor the button names (`person`, their tag) and
+    tell them at once (title and date); False if they are no longer linked."""
     store = _store(channel)
-    supervisors = people.supervisors(store, who)
-    if index >= len(supervisors):
+    chosen = cb.named(cb.Press(cb.SHARE_TO, record_id, 0, person),
+                      people.supervisors(store, who), lambda s: s[0])
+    if chosen is None:
         return False
-    supervisor, name = supervisors[index]
+    supervisor, name = chosen
     try:
         store.supervision.share(who, record_id, supervisor)
     except NotAuthorised:
@@ -93,12 +95,11 @@ async def share(channel: Channel, bot: Bot, state: ChatState, who: str, record_i
 async def pick_share_to_stop(channel: Channel, bot: Bot, state: ChatState, who: str) -> None:
     """/unshare: every current share as a button, "title · date → supervisor"."""
     store = _store(channel)
-    index = {s: n for n, (s, _) in enumerate(people.supervisors(store, who))}
     names = dict(people.supervisors(store, who))
     labels = listing.by_id(store.list_reflections(who))
     buttons = [(listing.button(f"{labels.get(rid, '?')} → {names[s]}", 64),
-                cb.encode(cb.UNSHARE, rid, index[s]))
-               for rid, s, _ in store.supervision.shares_by(who) if s in index]
+                cb.encode(cb.UNSHARE, rid, cb.tag(s)))
+               for rid, s, _ in store.supervision.shares_by(who) if s in names]
     if not buttons:
         await channel.say(bot, state, say.NOTHING_SHARED)
         return
@@ -106,12 +107,13 @@ async def pick_share_to_stop(channel: Channel, bot: Bot, state: ChatState, who: 
 
 
 async def unshare(channel: Channel, bot: Bot, state: ChatState, who: str, record_id: str,
-                  index: int) -> bool:
+                  person: str | None) -> bool:
     store = _store(channel)
-    supervisors = people.supervisors(store, who)
-    if index >= len(supervisors):
+    chosen = cb.named(cb.Press(cb.UNSHARE, record_id, 0, person),
+                      people.supervisors(store, who), lambda s: s[0])
+    if chosen is None:
         return False
-    supervisor, name = supervisors[index]
+    supervisor, name = chosen
     try:
         store.unshare_reflection(who, record_id, supervisor)
     except NotAuthorised:

@@ -113,15 +113,15 @@ class Supervision:
         if action == cb.REWRITE:
             return await commenting.rewrite(channel, bot, state)
         if action == cb.UNLINK:
-            return await linking.unlink(channel, bot, state, who, press.index)
+            return await linking.unlink(channel, bot, state, who, press.tag)
         if action == cb.PACK:
-            return await self.packs.chosen(bot, state, who, press.index)
+            return await self.packs.chosen(bot, state, who, press)
         if rid is None:
             return False
         if action == cb.OPEN_SHARED:
             return await sharing.open_shared(channel, bot, state, who, rid) or None
         if action == cb.COMMENT:
-            return await commenting.begin(channel, bot, state, who, rid, press.index) or None
+            return await commenting.begin(channel, bot, state, who, rid, press.tag) or None
         if action == cb.VIEW:
             await records_view.show(channel, bot, state, who, rid)
             return True
@@ -129,9 +129,9 @@ class Supervision:
             await sharing.pick_supervisor(channel, bot, state, who, rid)
             return True
         if action == cb.SHARE_TO:
-            return await sharing.share(channel, bot, state, who, rid, press.index)
+            return await sharing.share(channel, bot, state, who, rid, press.tag)
         if action == cb.UNSHARE:
-            return await sharing.unshare(channel, bot, state, who, rid, press.index)
+            return await sharing.unshare(channel, bot, state, who, rid, press.tag)
         if action == cb.DELETE:
             await records_view.ask_delete(channel, bot, state, who, rid)
             return True

@@ -49,7 +49,8 @@ NOTIFY_SHARED = "📥 <b>{name}</b> shared a reflection with you: “{label}”.
 NOTHING_SHARED = "You are not sharing any reflection at the moment."
 UNSHARE_PICK = "Which share would you like to stop?"
 UNSHARED = ("Stopped sharing “{label}” with <b>{name}</b>. Their copy of its key is "
-            "destroyed; they can no longer open it.")
+            "destroyed, so they can no longer open it in Schtum; what they already read "
+            "stays in their Telegram chat, and in any pack they downloaded.")
 
 NOT_SUPERVISOR = ("You are not anyone's supervisor yet. A supervisee sends /invite and "
                   "gives you the link.")
