@@ -115,8 +115,8 @@ def test_no_date_yet_and_flows_without_next_questions_make_none(store: Store,
     service = service_with_next_flow(store, tmp_path)
     who = service.who("terminal:alice")
     save_with(service, who, "Think about it", "No date yet")
-    service.begin(who, "breach-uk")
-    for given in inputs_for("breach-uk", path_with_most_text("breach-uk"), lambda _: "words"):
+    service.begin(who, "journal")  # a journal entry asks no next step, so sets no follow-up
+    for given in inputs_for("journal", path_with_most_text("journal"), lambda _: "words"):
         service.handle(who, given)
     replies = service.handle(who, Input.choice(wording.SAVE))
     assert replies[-1].done and len(store.list_reflections(who)) == 2
