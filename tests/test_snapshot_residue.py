@@ -108,7 +108,7 @@ def test_the_review_snapshot_is_written_at_once_not_deferred(tmp_path: Path) -> 
         restarted = Service(store, resume=True)
         resumed = restarted.active(who)
         assert resumed is not None and resumed.stage == "review"
-        assert restarted.handle(who, Input.choice(wording.SAVE))[-1].text == wording.SAVED
+        assert restarted.handle(who, Input.choice(wording.SAVE))[0].text == wording.SAVED
         assert len(store.list_reflections(who)) == 1
 
 

@@ -89,6 +89,7 @@ def test_a_comment_moved_to_another_reflection_fails_its_check(store: Store,
                                                                tmp_path: Path) -> None:
     me, sup, rid = linked(store)
     other = store.save_reflection(me, flow_id="journal", flow_version="1", title="J", body="J")
+    store.supervision.share(me, rid, sup)  # a thread exists only while shared
     store.supervision.add_comment(me, rid, sup, "Moved?")
     conn = sqlite3.connect(tmp_path / "s.db")
     conn.execute("UPDATE comments SET record_id = ?", [other])

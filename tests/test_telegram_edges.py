@@ -119,7 +119,7 @@ async def test_a_handler_error_is_logged_without_content_and_the_session_survive
         await started(person)
         person.send("explode")
         shown = await person.expect("something went wrong")
-        assert progress(shown) == 2
+        assert progress(shown) == 3
         person.send(CANARY)
         assert progress(await person.question()) == 3
         assert "dilemma" in bot.service.conversations[bot.channel.known(USER)].session.answers
@@ -141,7 +141,7 @@ async def test_commands_out_of_place_get_a_short_useful_answer(api: FakeBotApi) 
         await started(person)
         person.send("/dilemma")
         await person.expect(texts.IN_FLOW)
-        assert progress(await person.question()) == 2
+        assert progress(await person.question()) == 3
         person.send("/skip")
         await person.expect("can't be skipped")
 

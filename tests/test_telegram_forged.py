@@ -98,6 +98,8 @@ async def test_a_forged_back_never_echoes_the_victims_answer(
         await victim.onboard()
         victim.send("/dilemma")
         victim.press(await victim.question(), "No")
+        route = await victim.question()
+        victim.press(route, next(b for b, _ in buttons(route) if b.startswith("Quick")))
         await victim.question()
         victim.send(CANARY)
         third = await victim.question()
@@ -108,7 +110,7 @@ async def test_a_forged_back_never_echoes_the_victims_answer(
         await attacker.expect("What Schtum keeps")
         assert CANARY not in seen_by(api, ATTACKER)
         session = bot.service.conversations[bot.channel.known(VICTIM)].session
-        assert session.history == ["danger", "dilemma"]
+        assert session.history == ["danger", "route", "dilemma"]
         victim.send("/why")
         assert progress(await victim.question()) == progress(third)
 

@@ -110,4 +110,4 @@ def test_the_configured_jurisdiction_picks_the_breach_flow() -> None:
     assert result.returncode == 0
     assert messages[1]["text"].startswith("A confidentiality dilemma (US)")
     uk, _ = chat([{"command": "cancel"}], "--flow", "breach-uk", env=env)
-    assert uk[1]["text"].startswith("A confidentiality dilemma (UK)")
+    assert uk[1]["text"].startswith("A confidentiality dilemma (England and Wales)")
