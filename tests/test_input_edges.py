@@ -83,7 +83,7 @@ def test_a_lone_surrogate_never_reaches_save_and_the_reflection_is_kept(store: S
     summary = walk_to_review(service, who, "a \ud800 b")
     assert "\ud800" not in summary.text and "a \ufffd b" in summary.text
     done = service.handle(who, Input.choice(wording.SAVE))
-    assert done[-1].text == wording.SAVED
+    assert done[0].text == wording.SAVED and done[-1].done
     (saved,) = store.list_reflections(who)
     body = store.read_reflection(who, saved.id)
     assert body == summary.text and body.encode("utf-8")

@@ -121,7 +121,7 @@ async def test_a_handler_error_is_logged_without_content_and_the_session_survive
         shown = await person.expect("something went wrong")
         assert progress(shown) == 3
         person.send(CANARY)
-        assert progress(await person.question()) == 3
+        assert progress(await person.question()) == 4
         assert "dilemma" in bot.service.conversations[bot.channel.known(USER)].session.answers
     failures = [r.getMessage() for r in caplog.records if "handler_failed" in r.getMessage()]
     assert len(failures) == 1 and "state=dilemma" in failures[0]
