@@ -169,3 +169,13 @@ def test_the_terminal_opening_line_counts_what_is_due(store: Store) -> None:
     line = followups.opening_line(store.followups.open_items(owner), date(2025, 6, 3))
     assert line == ("2 follow-ups are due: Call the GP; Write it up. "
                     "Type followups to see them.")
+
+
+def test_a_due_follow_up_offers_the_four_answers_the_practitioner_needs() -> None:
+    from bot.telegram import later_texts as say
+    from bot.telegram.later import Later
+
+    labels = [label for label, _ in Later.followup_buttons("f" * 32)]
+    assert labels == ["Done", "Not yet (remind me in 2 days)", "Record the outcome",
+                      "Stop asking"]
+    assert say.NOT_YET in labels and say.STOP in labels

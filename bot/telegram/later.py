@@ -32,12 +32,13 @@ from bot.telegram.later_callbacks import (
     DONE,
     KEEP,
     MINUTES,
+    NOT_YET,
     OUTCOME,
     REWRITE,
     SKIP,
     SNOOZE,
     START,
-    TOMORROW,
+    STOP,
     ZONE,
     Press,
     decode,
@@ -196,8 +197,8 @@ class Later:
 
     @staticmethod
     def followup_buttons(fid: str) -> list[tuple[str, str]]:
-        return [(say.OUTCOME, encode(OUTCOME, fid)), (say.DONE, encode(DONE, fid)),
-                (say.TOMORROW, encode(TOMORROW, fid))]
+        return [(say.DONE, encode(DONE, fid)), (say.NOT_YET, encode(NOT_YET, fid)),
+                (say.OUTCOME, encode(OUTCOME, fid)), (say.STOP, encode(STOP, fid))]
 
     # -- typed text -----------------------------------------------------------------------
 
@@ -246,7 +247,7 @@ class Later:
             if who in self.zone_for:
                 await self._set(bot, state, who, self.zone_for.pop(who), zone)
             return True
-        if press.action in (OUTCOME, DONE, TOMORROW) and press.token:
+        if press.action in (OUTCOME, DONE, NOT_YET, STOP) and press.token:
             return await self._followup(turn, press, message)
         if press.action in (KEEP, REWRITE, CANCEL):
             return await self._outcome_choice(turn, press, message)
@@ -298,12 +299,16 @@ class Later:
             self.store.followups.close(who, fid)
             await self._closed(bot, state, message, say.DONE)
             await self.channel.say(bot, state, say.FOLLOWUP_CLOSED)
-        elif press.action == TOMORROW:
+        elif press.action == NOT_YET:
             from datetime import timedelta
 
-            self.store.followups.postpone(who, fid, self.now().date() + timedelta(days=1))
-            await self._closed(bot, state, message, say.TOMORROW)
+            self.store.followups.postpone(who, fid, self.now().date() + timedelta(days=2))
+            await self._closed(bot, state, message, say.NOT_YET)
             await self.channel.say(bot, state, say.FOLLOWUP_LATER)
+        elif press.action == STOP:
+            self.store.followups.close(who, fid)
+            await self._closed(bot, state, message, say.STOP)
+            await self.channel.say(bot, state, say.FOLLOWUP_STOPPED)
         else:
             self.outcomes[who] = OutcomeDraft(fid, item.record_id)
             await self._closed(bot, state, message, say.OUTCOME)
