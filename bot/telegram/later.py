@@ -32,8 +32,10 @@ from bot.telegram.later_callbacks import (
     DONE,
     KEEP,
     MINUTES,
+    NO_THANKS,
     NOT_YET,
     OUTCOME,
+    PRESET,
     REWRITE,
     SKIP,
     SNOOZE,
@@ -75,6 +77,7 @@ class Later:
         self.cpd_offers: dict[str, cpd.Draft] = {}
         self.cpd_minutes: dict[str, cpd.Draft] = {}
         self.zone_for: dict[str, list[str]] = {}  # /remind words waiting for a US zone
+        self.journaled: set[str] = set()  # saved a journal entry just now (reminder offer)
         self.clock: Callable[[], float] = lambda: self.channel.clock()
         self.channel.forgetters.append(self.forget)
 
@@ -97,10 +100,26 @@ class Later:
         """After the service opens: remember a CPD draft at every Save (memory only)."""
         self.channel.service.after_save.append(self._saved)
         self.channel.after_saved.append(self.offer_cpd)
+        self.channel.after_saved.append(self.offer_reminders)
 
     def _saved(self, who: str, record_id: str, reflection: Reflection) -> list:
         self.cpd_offers[who] = cpd.draft(reflection, self.now().date())
+        if reflection.flow_id == "journal":
+            self.journaled.add(who)
         return []
+
+    async def offer_reminders(self, bot: Bot, state: ChatState, who: str) -> None:
+        """Once, after the first saved journal entry, to someone with no schedule."""
+        if who not in self.journaled:
+            return
+        self.journaled.discard(who)
+        settings = self.store.load_settings(who)
+        if settings.get("remind_offered") or Reminders(self.store).current(who)[0] is not None:
+            return
+        self.store.save_settings(who, {**settings, "remind_offered": True})
+        buttons = [(label, encode(PRESET, None, n)) for n, (label, _) in
+                   enumerate(say.PRESETS[:-1])] + [(say.NO_THANKS, encode(NO_THANKS))]
+        await outbox.send(self.channel, bot, state, say.REMIND_OFFER, buttons)
 
     def register(self, app: Application, fresh: filters.BaseFilter) -> None:
         commands: dict[str, Callable[[Turn, list[str]], Awaitable[None]]] = {
@@ -130,12 +149,16 @@ class Later:
             reminders.resume(turn.who, self.now())
             await self._describe(turn, reminders)
             return
-        zone = zone_of(self.store.load_settings(turn.who))
+        await self._choose(turn.bot, turn.state, turn.who, words)
+
+    async def _choose(self, bot: Bot, state: ChatState, who: str, words: list[str]) -> None:
+        """Set a schedule from words, asking the time zone first if it is not known."""
+        zone = zone_of(self.store.load_settings(who))
         if zone is None and words[0].casefold() != "off":
-            self.zone_for[turn.who] = words
-            await self._ask_zone(turn.bot, turn.state)
+            self.zone_for[who] = words
+            await self._ask_zone(bot, state)
             return
-        await self._set(turn.bot, turn.state, turn.who, words, zone or "Europe/London")
+        await self._set(bot, state, who, words, zone or "Europe/London")
 
     async def _set(self, bot: Bot, state: ChatState, who: str, words: list[str],
                    zone: str) -> None:
@@ -160,7 +183,8 @@ class Later:
         else:
             text = say.REMIND_NOW.format(what=schedule.describe(),
                                          when=local_text(due, schedule.zone))
-        await self.channel.say(turn.bot, turn.state, html.escape(text))
+        buttons = [(label, encode(PRESET, None, n)) for n, (label, _) in enumerate(say.PRESETS)]
+        await outbox.send(self.channel, turn.bot, turn.state, html.escape(text), buttons)
 
     async def _ask_zone(self, bot: Bot, state: ChatState) -> None:
         buttons = [(label, encode(ZONE, None, n)) for n, (label, _) in enumerate(US_ZONES)]
@@ -246,6 +270,14 @@ class Later:
             await self.channel.say(bot, state, say.ZONE_SET.format(zone=zone))
             if who in self.zone_for:
                 await self._set(bot, state, who, self.zone_for.pop(who), zone)
+            return True
+        if press.action == PRESET and press.number < len(say.PRESETS):
+            label, words = say.PRESETS[press.number]
+            await self._closed(bot, state, message, label)
+            await self._choose(bot, state, who, list(words))
+            return True
+        if press.action == NO_THANKS:
+            await self._closed(bot, state, message, say.NO_THANKS)
             return True
         if press.action in (OUTCOME, DONE, NOT_YET, STOP) and press.token:
             return await self._followup(turn, press, message)

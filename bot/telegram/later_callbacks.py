@@ -12,7 +12,7 @@ from dataclasses import dataclass
 START, SNOOZE, SKIP = "s", "z", "k"  # a reminder
 OUTCOME, DONE, NOT_YET, STOP = "o", "d", "t", "q"  # a follow-up
 KEEP, REWRITE, CANCEL = "y", "w", "x"  # an outcome shown back
-CPD, MINUTES, ZONE = "c", "m", "u"
+CPD, MINUTES, ZONE, PRESET, NO_THANKS = "c", "m", "u", "p", "n"
 PATTERN = re.compile(r"m:([a-z]):(0|[0-9a-f]{32}):(0|[1-9][0-9]{0,10})")
 
 

@@ -12,6 +12,12 @@ REMIND_PAUSED = ("Your reminders, {what}, are paused because Telegram could not 
                  "the last one. Send /remind on to start them again.")
 REMIND_SET = "Done: I'll remind you {what}. The first is {when}."
 REMIND_OFF = "Reminders are off."
+# One tap for the usual choices; any other time by typing, e.g. /remind daily 07:45.
+PRESETS = (("Every day, 20:30", ("daily", "20:30")), ("Weekdays, 18:00", ("weekdays", "18:00")),
+           ("Fridays, 17:30", ("weekly", "fri", "17:30")), ("No reminders", ("off",)))
+REMIND_OFFER = ("Would a gentle reminder help you keep journaling? Choose a time below, or "
+                "send /remind later with any time you like.")
+NO_THANKS = "No, thank you"
 ZONE_ASK = "Which time zone are you in? (Or send /timezone with any IANA name.)"
 ZONE_SET = "Time zone set: {zone}."
 ZONE_NOW = ("Your time zone is {zone}. To change it, send /timezone with an IANA name such as "
