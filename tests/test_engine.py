@@ -234,7 +234,7 @@ def test_every_realised_walk_of_every_shipped_flow_ends_with_rising_progress(
     engine = Engine(flow)
     visited: set[str] = set()
     for number, walk in enumerate(walks(engine)):
-        if number % 7:  # every seventh walk, still covering every state (checked below)
+        if number % 50:  # one walk in fifty replayed (test_flow_paths replays them all)
             visited.update(walk.asked)
             continue
         session, seen = engine.start(), {}
