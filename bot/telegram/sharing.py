@@ -45,7 +45,7 @@ async def pick_reflection(channel: Channel, bot: Bot, state: ChatState, who: str
         return
     labels = listing.by_id(store.list_reflections(who))
     buttons = [(listing.button(labels[i.id]), cb.encode(cb.SHARE, i.id)) for i in items]
-    await outbox.send(channel, bot, state, say.SHARE_PICK, buttons)
+    await outbox.send(channel, bot, state, say.SHARE_PICK, buttons, private=True)
 
 
 async def pick_supervisor(channel: Channel, bot: Bot, state: ChatState, who: str,
@@ -61,7 +61,8 @@ async def pick_supervisor(channel: Channel, bot: Bot, state: ChatState, who: str
     label = html.escape(label_of(_store(channel), who, record_id))
     buttons = [(listing.button(name), cb.encode(cb.SHARE_TO, record_id, cb.tag(supervisor)))
                for supervisor, name in supervisors]
-    await outbox.send(channel, bot, state, say.SHARE_WHO.format(label=label), buttons)
+    await outbox.send(channel, bot, state, say.SHARE_WHO.format(label=label), buttons,
+                      private=True)
 
 
 async def share(channel: Channel, bot: Bot, state: ChatState, who: str, record_id: str,
@@ -103,7 +104,8 @@ async def pick_share_to_stop(channel: Channel, bot: Bot, state: ChatState, who: 
     if not buttons:
         await channel.say(bot, state, say.NOTHING_SHARED)
         return
-    await outbox.send(channel, bot, state, say.UNSHARE_PICK, buttons[:MAX_LISTED])
+    await outbox.send(channel, bot, state, say.UNSHARE_PICK, buttons[:MAX_LISTED],
+                      private=True)
 
 
 async def unshare(channel: Channel, bot: Bot, state: ChatState, who: str, record_id: str,
@@ -160,7 +162,7 @@ async def inbox(channel: Channel, bot: Bot, state: ChatState, who: str) -> None:
         lines.append(f"{mark}{html.escape(labels[item.id])}")
         buttons.append((listing.button(f"{mark}{name}: {labels[item.id]}", 64),
                         cb.encode(cb.OPEN_SHARED, item.id)))
-    await outbox.send(channel, bot, state, "\n".join(lines), buttons)
+    await outbox.send(channel, bot, state, "\n".join(lines), buttons, private=True)
 
 
 async def open_shared(channel: Channel, bot: Bot, state: ChatState, who: str,
