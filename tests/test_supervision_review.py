@@ -18,7 +18,7 @@ from bot.telegram import supervision_texts as say
 from storage import cpd as cpd_store
 from storage.errors import NotAuthorised
 from tests.fake_bot_api import FakeBotApi
-from tests.test_telegram_harness import Person, buttons, running_bot
+from tests.test_telegram_harness import Person, buttons, running_bot, save_short_journal
 
 P, A, B = 7_319_552_841, 6_120_334_977, 5_555_123_456
 
@@ -92,18 +92,8 @@ async def test_a_cpd_offer_made_before_forget_writes_nothing_after(api: FakeBotA
     async with running_bot(api) as bot:
         me = Person(api, P)
         await me.onboard()
-        me.send("/journal")
-        me.press(await me.question(), "Three minutes: What? So what? Now what?")
-        for answer in ("A session ran over.", "I rush endings.", "FORGOTTENCANARY endings."):
-            await me.question()
-            me.send(answer)
-        while True:
-            event = await me.question()
-            labels = [label for label, _ in buttons(event)]
-            if "Save" in labels:
-                me.press(event, "Save")
-                break
-            me.press(event, labels[0]) if labels else me.send("/skip")
+        await save_short_journal(me, ("A session ran over.", "I rush endings.",
+                                      "FORGOTTENCANARY endings."))
         offer = await me.expect(later_texts.CPD_OFFER)
         me.send("/forget")
         ask = await me.expect(lambda e: texts.FORGET_YES in [b for b, _ in buttons(e)])

@@ -9,7 +9,7 @@ import pytest
 
 from bot.telegram import later_texts as say
 from tests.fake_bot_api import FakeBotApi
-from tests.test_telegram_harness import Person, buttons, running_bot
+from tests.test_telegram_harness import Person, buttons, running_bot, save_short_journal
 
 USER = 7_310_009_411
 
@@ -21,30 +21,12 @@ async def api() -> AsyncIterator[FakeBotApi]:
         assert [(r.method, r.response) for r in fake.errors] == []
 
 
-async def save_a_journal_entry(me: Person) -> None:
-    me.send("/journal")
-    me.press(await me.question(), "Three minutes: What? So what? Now what?")
-    for _ in range(12):
-        event = await me.question()
-        labels = [label for label, _ in buttons(event)]
-        if "Save" in labels:
-            me.press(event, "Save")
-            return
-        if labels:
-            me.press(event, labels[0])
-        elif "/skip" in event["text"]:
-            me.send("/skip")
-        else:
-            me.send("I noticed how I rush endings.")
-    raise AssertionError("no summary")
-
-
 async def test_the_first_journal_entry_offers_reminders_once_and_a_tap_sets_one(
         api: FakeBotApi) -> None:
     async with running_bot(api):
         me = Person(api, USER)
         await me.onboard()
-        await save_a_journal_entry(me)
+        await save_short_journal(me)
         offer = await me.expect(say.REMIND_OFFER[:30])
         assert [b for b, _ in buttons(offer)] == [
             *(label for label, _ in say.PRESETS[:-1]), say.NO_THANKS]
@@ -55,7 +37,7 @@ async def test_the_first_journal_entry_offers_reminders_once_and_a_tap_sets_one(
         assert [b for b, _ in buttons(shown)] == [label for label, _ in say.PRESETS]
         me.press(shown, "No reminders")
         await me.expect(say.REMIND_OFF)
-        await save_a_journal_entry(me)
+        await save_short_journal(me)
         me.send("/privacy")
         await me.expect("What Schtum keeps")
         offers = [m for m in api.messages(USER) if say.REMIND_OFFER[:30] in m.get("text", "")]

@@ -19,7 +19,14 @@ import pytest
 from bot.telegram import later_texts as say
 from bot.telegram.ticker import Ticker
 from tests.fake_bot_api import FakeBotApi
-from tests.test_telegram_harness import Clock, Person, buttons, running_bot, scan_for
+from tests.test_telegram_harness import (
+    Clock,
+    Person,
+    buttons,
+    running_bot,
+    save_short_journal,
+    scan_for,
+)
 
 USER = 7_319_552_841
 MONDAY_NOON = datetime(2025, 6, 2, 12, tzinfo=UTC)
@@ -130,20 +137,7 @@ async def test_counting_a_save_as_cpd_and_exporting_the_log(api: FakeBotApi) -> 
     async with running_bot(api, Clock(MONDAY_NOON.timestamp())) as bot:
         me = Person(api, USER)
         await me.onboard()
-        me.send("/journal")
-        form = await me.question()
-        me.press(form, "Three minutes: What? So what? Now what?")
-        for answer in ("A session ran over.", "I noticed I rush endings.",
-                       "Plan endings five minutes earlier."):
-            await me.question()
-            me.send(answer)
-        while True:
-            event = await me.question()
-            labels = [label for label, _ in buttons(event)]
-            if "Save" in labels:
-                me.press(event, "Save")
-                break
-            me.press(event, labels[0]) if labels else me.send("/skip")
+        await save_short_journal(me)
         offer = await me.expect(say.CPD_OFFER)
         me.press(offer, say.CPD_YES)
         ask = await me.expect(say.CPD_ASK)
